@@ -1,0 +1,147 @@
+/* Quick exit: leave Waymark in one move and leave it out of the tab's history.
+ *
+ * - Links inside Waymark navigate with location.replace, so a whole visit is one history entry.
+ * - "Exit this page" (or Shift pressed 3 times within 5 seconds) hides the page, blanks the title, clears
+ *   session state and replaces this entry with a neutral site, so Back goes to what came before Waymark.
+ * - A Waymark page shown again by Back after an exit (from the back-forward cache or reloaded) leaves again.
+ * Without JavaScript the link still works: it points to a route that redirects to the neutral site.
+ */
+(function () {
+  "use strict";
+
+  var EXITED_KEY = "waymark-exited";
+  var SHIFT_PRESSES = 3;
+  var SHIFT_WINDOW_MS = 5000;
+  var exited = false;
+
+  function exitLink() {
+    return document.querySelector(".js-quick-exit");
+  }
+
+  function neutralUrl() {
+    var link = exitLink();
+    return (link && link.getAttribute("data-exit-url")) || "/go";
+  }
+
+  function hidePage() {
+    document.documentElement.classList.add("is-exiting");
+    if (document.body) document.body.hidden = true;
+    document.title = "";
+  }
+
+  function exitNow() {
+    exited = true;
+    hidePage();
+    try {
+      sessionStorage.clear();
+      // Kept only so that a Waymark page reached again by Back knows to leave at once.
+      sessionStorage.setItem(EXITED_KEY, "1");
+    } catch (error) { /* storage can be off; the exit still goes ahead */ }
+    var standalone = window.matchMedia && window.matchMedia("(display-mode: standalone)").matches;
+    if (standalone && history.length === 1) {
+      window.close();
+    }
+    location.replace(neutralUrl());
+  }
+
+  function navigationType() {
+    var entries = performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return entries.length ? entries[0].type : "navigate";
+  }
+
+  function exitedEarlier() {
+    try {
+      return sessionStorage.getItem(EXITED_KEY) === "1";
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // Before anything paints: a page reloaded by Back after an exit leaves again. A fresh visit (typed or
+  // followed link) is the person choosing to come back, so it forgets the exit instead.
+  if (exitedEarlier()) {
+    if (navigationType() === "back_forward") {
+      exitNow();
+      return;
+    }
+    try { sessionStorage.removeItem(EXITED_KEY); } catch (error) { /* nothing to forget */ }
+  }
+
+  // A page restored from the back-forward cache after an exit leaves again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && (exited || exitedEarlier())) exitNow();
+  });
+
+  function isInternalNavigation(link, event) {
+    if (event.defaultPrevented || event.button !== 0) return false;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return false;
+    if (link.target && link.target !== "_self") return false;
+    if (link.hasAttribute("download")) return false;
+    return link.origin === location.origin && (link.protocol === "http:" || link.protocol === "https:");
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link) return;
+    if (link.classList.contains("js-quick-exit")) {
+      event.preventDefault();
+      exitNow();
+      return;
+    }
+    if (isInternalNavigation(link, event)) {
+      event.preventDefault();
+      location.replace(link.href);
+    }
+  });
+
+  // Shift pressed 3 times within 5 seconds. A Shift that is part of a shortcut (Shift+A) does not count,
+  // and any other key starts the count again.
+  var presses = 0;
+  var shiftDown = false;
+  var timer = null;
+
+  // Says `name`'s message (read from the link's data-i18n-* attributes, translated by the server), or
+  // clears the status when `name` is null.
+  function announce(name) {
+    var status = document.querySelector(".js-exit-status");
+    var link = exitLink();
+    if (status && link) status.textContent = (name && link.getAttribute("data-i18n-" + name)) || "";
+  }
+
+  function resetPresses() {
+    presses = 0;
+    clearTimeout(timer);
+    timer = null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Shift") {
+      shiftDown = !event.repeat || shiftDown;
+      return;
+    }
+    shiftDown = false;
+    if (presses) {
+      resetPresses();
+      announce(null);
+    }
+  });
+
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift" || !shiftDown) return;
+    shiftDown = false;
+    presses += 1;
+    if (presses === 1) {
+      timer = setTimeout(function () {
+        resetPresses();
+        announce("timed-out");
+      }, SHIFT_WINDOW_MS);
+    }
+    if (presses >= SHIFT_PRESSES) {
+      resetPresses();
+      announce("exiting");
+      exitNow();
+    } else {
+      announce("presses-left-" + (SHIFT_PRESSES - presses));
+    }
+  });
+})();

@@ -1,0 +1,74 @@
+"""Every page in Chromium: no console error, nothing from another site, no cookie, thumb-sized calls."""
+from urllib.parse import urlsplit
+
+import pytest
+
+from webapp.pages import SLUGS
+
+PATHS = ["/en/"] + [f"/en/{slug}" for slug in SLUGS]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def phone_context(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_page_opens_cleanly(phone_context, live_server, path):
+    page = phone_context.new_page()
+    errors, foreign = [], []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    origin = urlsplit(live_server.url).netloc
+    page.on("request", lambda request: urlsplit(request.url).netloc not in (origin, "") and foreign.append(request.url))
+    response = page.goto(live_server.url + path)
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    assert page.locator("h1").count() == 1
+    assert errors == [], f"{path}: console errors {errors}"
+    assert foreign == [], f"{path}: requests to other sites {foreign}"
+    assert phone_context.cookies() == []
+    page.close()
+
+
+def test_call_link_is_a_big_tel_link_on_a_phone(phone_context, live_server):
+    page = phone_context.new_page()
+    page.goto(live_server.url + "/en/get-help")
+    link = page.locator("main").get_by_role("link", name="Call the Modern Slavery Helpline, 08000 121 700", exact=True)
+    assert link.get_attribute("href") == "tel:+448000121700"
+    box = link.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    for call in page.locator('a[href^="tel:"]').all():
+        box = call.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (call.get_attribute("href"), box)
+    page.close()
+
+
+def scrolls_sideways(page):
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_no_sideways_scroll_at_320_px(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    assert not scrolls_sideways(page), path
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/get-help", "/en/stay-safe-on-your-phone"])
+def test_no_sideways_scroll_with_text_at_200_percent(browser, live_server, path):
+    # As if the person set their browser's text size to double: the stylesheet sizes everything in rem.
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    assert not scrolls_sideways(page), path
+    exit_link = page.get_by_role("link", name="Exit this page")
+    box = exit_link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    context.close()

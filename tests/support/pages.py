@@ -1,0 +1,37 @@
+"""One checked way to fetch a page: every page the tests read passes the same cheap checks."""
+from collections import Counter
+
+from bs4 import BeautifulSoup
+
+from webapp.helplines import load
+from webapp.config import Config
+
+KNOWN_TEL_HREFS = {line.href for line in load(Config.HELPLINES_FILE).values()}
+
+
+def fetch_page(client, path, status=200, lang="en", **kwargs):
+    """GET `path`, check what every page must have, and return the parsed HTML."""
+    response = client.get(path, **kwargs)
+    assert response.status_code == status, f"{path}: status {response.status_code}"
+    assert "Set-Cookie" not in response.headers, f"{path} sets a cookie"
+    html = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert html.html.get("lang") == lang, f"{path}: lang is {html.html.get('lang')!r}"
+    assert html.html.get("dir") in ("ltr", "rtl"), f"{path}: no dir"
+    assert html.title and html.title.get_text(strip=True), f"{path}: no title"
+    assert len(html.find_all("h1")) == 1, f"{path}: {len(html.find_all('h1'))} h1 elements"
+    ids = Counter(tag["id"] for tag in html.find_all(id=True))
+    duplicates = [name for name, count in ids.items() if count > 1]
+    assert not duplicates, f"{path}: duplicate ids {duplicates}"
+    for link in html.select('a[href^="tel:"]'):
+        assert link["href"] in KNOWN_TEL_HREFS, f"{path}: unknown number {link['href']}"
+        assert link.find("bdi", dir="ltr"), f"{path}: {link['href']} is not kept left-to-right"
+    for tag in html.find_all(style=True):
+        raise AssertionError(f"{path}: inline style on <{tag.name}> would be blocked by the CSP")
+    for script in html.find_all("script"):
+        assert script.get("src"), f"{path}: inline script would be blocked by the CSP"
+    return html
+
+
+def visible_text(html):
+    main = html.find("main")
+    return " ".join(main.get_text(" ").split())

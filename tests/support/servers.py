@@ -1,0 +1,70 @@
+"""Servers the tests start on a free loopback port: Waymark itself, and a stand-in neutral site."""
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class LiveServer:
+    """Serves a Flask app on 127.0.0.1 in a thread, for as long as the `with` block lasts."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+class NeutralSite:
+    """A stand-in for the neutral site: it records each request's Referer and can answer slowly."""
+
+    def __init__(self, delay=0.0):
+        self.delay = delay
+        self.requests = []  # (path, Referer header or None)
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                site.requests.append((self.path, self.headers.get("Referer")))
+                if self.path.startswith("/weather"):
+                    time.sleep(site.delay)
+                body = (
+                    b"<!doctype html><html lang=en><title>Weather</title><h1>Weather</h1>"
+                    b'<a id="to-waymark" href="' + site.waymark_url.encode() + b'">Waymark</a>'
+                )
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.waymark_url = ""
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.exit_url = f"{self.origin}/weather"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)

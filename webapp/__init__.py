@@ -1,0 +1,32 @@
+"""Waymark: modern slavery helpline guidance as an installable, offline, multilingual web app."""
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, then WAYMARK_* environment variables, then the test config."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object("webapp.config.Config")
+    app.config.from_prefixed_env("WAYMARK")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import assets, errors, helplines, i18n, pages, quick_exit, security
+
+    helplines.init_app(app)
+    i18n.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    quick_exit.init_app(app)
+    pages.init_app(app)
+    return app

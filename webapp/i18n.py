@@ -1,0 +1,149 @@
+"""Languages: which are offered, which one a request is in, and the `flask translate` commands."""
+import contextlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+from flask import current_app, g, request
+from flask_babel import Babel
+from werkzeug.routing import BaseConverter, ValidationError
+
+from . import PROJECT_ROOT
+
+SOURCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    tag: str  # BCP 47, as in the URL and the lang attribute
+    locale: str  # Babel's name for its catalog
+    name: str
+    endonym: str
+    dir: str
+
+
+def catalog_path(app, language):
+    return Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]) / language.locale / "LC_MESSAGES" / "messages.po"
+
+
+def catalog_is_complete(path):
+    """True when every entry of the catalog at `path` is translated and none is fuzzy."""
+    with open(path, "rb") as file:
+        catalog = read_po(file)
+    for message in catalog:
+        if not message.id:  # the header
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            return False
+    return True
+
+
+REVIEW_LINE = re.compile(r"^# Review-Status: (reviewed|awaiting review)\s*$", re.MULTILINE)
+
+
+def review_status(path):
+    """What the catalog's header comment says: "reviewed" by a fluent speaker, or "awaiting review"."""
+    with open(path, "rb") as file:
+        match = REVIEW_LINE.search(read_po(file).header_comment)
+    return match.group(1) if match else "awaiting review"
+
+
+def load_languages(app):
+    """Every language of the data file whose catalog is complete; English is the source and always there."""
+    with open(app.config["LANGUAGES_FILE"], "rb") as file:
+        listed = [Language(**entry) for entry in tomllib.load(file)["language"]]
+    offered = {}
+    for language in listed:
+        path = catalog_path(app, language)
+        if language.tag == SOURCE_LANGUAGE or (path.exists() and catalog_is_complete(path)):
+            offered[language.tag] = language
+    return offered
+
+
+def languages():
+    return current_app.extensions["waymark_languages"]
+
+
+def current_language():
+    """The language of this request: the URL's prefix, else the best the browser asks for."""
+    if "language" not in g:
+        offered = languages()
+        tag = (request.view_args or {}).get("lang") if request else None
+        if tag not in offered:
+            tag = negotiate(request.accept_languages) if request else SOURCE_LANGUAGE
+        g.language = offered[tag]
+    return g.language
+
+
+def negotiate(accept_languages):
+    """The offered language that best matches an Accept-Language header ("ti-ER" finds "ti")."""
+    return accept_languages.best_match(list(languages()), default=SOURCE_LANGUAGE)
+
+
+class LanguageConverter(BaseConverter):
+    """A URL segment that is the tag of an offered language; any other segment is not found."""
+
+    def to_python(self, value):
+        if value not in languages():
+            raise ValidationError()
+        return value
+
+
+def init_app(app):
+    app.extensions["waymark_languages"] = load_languages(app)
+    app.url_map.converters["lang"] = LanguageConverter
+    Babel(app, locale_selector=lambda: current_language().locale)
+    # Whitespace inside {% trans %} blocks is collapsed, so catalogs hold clean one-line strings.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def language_context():
+        return {"language": current_language(), "languages": languages()}
+
+    app.jinja_env.globals["current_language"] = current_language
+    app.cli.add_command(translate)
+
+
+def _pybabel(*args):
+    # From the project root, so catalogs name source files by relative paths.
+    with contextlib.chdir(PROJECT_ROOT):
+        CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@click.group()
+def translate():
+    """Extract, update and compile the translation catalogs."""
+
+
+POT = PROJECT_ROOT / "translations" / "messages.pot"
+
+
+@translate.command()
+def extract():
+    """Collect every marked string into translations/messages.pot."""
+    _pybabel(
+        "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--add-comments=TRANSLATORS:",
+        "--sort-by-file", "--no-wrap", "--project=Waymark", "-o", str(POT), ".",
+    )
+
+
+@translate.command()
+def update():
+    """Merge messages.pot into every language's catalog."""
+    _pybabel("update", "-i", str(POT), "-d", str(POT.parent), "--no-wrap", "--ignore-obsolete")
+
+
+@translate.command()
+@click.option("--force", is_flag=True, help="Compile every catalog, not only the stale ones.")
+def compile(force):
+    """Compile each catalog whose .mo is missing or older than its .po (fuzzy entries are left out)."""
+    for po in sorted(POT.parent.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            _pybabel("compile", "-i", str(po), "-o", str(mo))
+            click.echo(f"compiled {mo.relative_to(PROJECT_ROOT)}")
