@@ -32,7 +32,7 @@ def set_security_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.path.startswith(HASHED_ASSET_PREFIX) and response.status_code == 200:
+    if request.path.startswith(HASHED_ASSET_PREFIX) and response.status_code in (200, 304):
         # The name changes whenever the content does, so a copy never goes stale.
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
     # Waymark never needs a cookie; drop any that a library might add.
