@@ -3,19 +3,25 @@
 The list follows OWASP's HTTP headers cheat sheet; Waymark adds `no-referrer` so that no site learns a
 person came from here, and never sets a cookie.
 """
-from flask import request
+from flask import current_app, request
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        # data: only so the lite view can say "no icon" without a request (<link rel=icon href="data:,">)
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ]
-)
+
+
+def content_security_policy(lite_style_source):
+    """This site only; the one inline style allowed is the lite view's stylesheet, by its hash."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"style-src 'self' {lite_style_source}",
+            # data: only so a page can say "no icon" without a request (<link rel=icon href="data:,">)
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
+
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 
@@ -25,7 +31,7 @@ HASHED_ASSET_PREFIX = "/static/gen/"
 def set_security_headers(response):
     """Add the privacy and security headers to every response."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["Content-Security-Policy"] = current_app.config["CONTENT_SECURITY_POLICY"]
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
@@ -41,4 +47,5 @@ def set_security_headers(response):
 
 
 def init_app(app):
+    app.config["CONTENT_SECURITY_POLICY"] = content_security_policy(app.config["LITE_STYLE_SOURCE"])
     app.after_request(set_security_headers)

@@ -1,4 +1,6 @@
 """One checked way to fetch a page: every page the tests read passes the same cheap checks."""
+import base64
+import hashlib
 from collections import Counter
 
 from bs4 import BeautifulSoup
@@ -27,6 +29,9 @@ def fetch_page(client, path, status=200, lang="en", **kwargs):
         assert link.find("bdi", dir="ltr"), f"{path}: {link['href']} is not kept left-to-right"
     for tag in html.find_all(style=True):
         raise AssertionError(f"{path}: inline style on <{tag.name}> would be blocked by the CSP")
+    for style in html.find_all("style"):
+        digest = base64.b64encode(hashlib.sha256(style.string.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"], f"{path}: style not allowed"
     for script in html.find_all("script"):
         assert script.get("src"), f"{path}: inline script would be blocked by the CSP"
     return html
