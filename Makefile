@@ -9,7 +9,7 @@ PORT ?= 8000
 DEBIAN_BROWSER := chromium
 DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 
-.PHONY: run test catalogs browser screenshots clean
+.PHONY: run test catalogs browser screenshots bench clean
 
 run: $(VENV)/.installed catalogs
 	$(BIN)/gunicorn --preload --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
@@ -49,6 +49,10 @@ browser: $(VENV)/.test-installed
 # Phone-width screenshots for the README.
 screenshots: $(VENV)/.test-installed catalogs browser
 	$(BIN)/python scripts/screenshots.py
+
+# The benchmark: prints Markdown tables (copy them into the README).
+bench: $(VENV)/.test-installed catalogs browser
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) static/gen instance/assets-manifest.json

@@ -1,0 +1,143 @@
+"""Waymark's benchmark: starts Waymark with gunicorn on loopback and prints Markdown tables.
+
+    make bench        (or: .venv/bin/python bench/run.py [--runs N])
+
+Measured in Chromium over the DevTools protocol, with service workers blocked unless a row says otherwise.
+Times are medians of several runs; this machine is shared, so compare ratios within one run.
+"""
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.support.browser import launch_browser  # noqa: E402
+from tests.support.site import every_page, offered_languages  # noqa: E402
+from tests.support.wire import measure_first_visit  # noqa: E402
+
+# name: (kilobits per second down and up, round-trip time in ms)
+NETWORKS = {
+    "Slow 3G": (400, 2000),
+    "2G": (250, 300),
+}
+TIMED_PAGES = ["/en/", "/en/get-help", "/en/lite/", "/en/lite/get-help"]
+WEIGHED_LANGUAGES = ["en", "ar", "ti"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """Waymark as it runs in production, on a free loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
+             "webapp:create_app()"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/en/", timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def page_weight_table(browser, base_url):
+    offered = {language.tag for language in offered_languages()}
+    rows = ["| language | view | pages | largest (bytes) | median (bytes) | most requests |", "|---|---|---:|---:|---:|---:|"]
+    for tag in WEIGHED_LANGUAGES:
+        if tag not in offered:
+            rows.append(f"| {tag} | both | not offered yet (catalog incomplete) | | | |")
+            continue
+        for view, lite in (("standard", False), ("lite", True)):
+            costs = [measure_first_visit(browser, base_url + path) for _, path in every_page(lite=lite, tags=[tag])]
+            sizes = [cost["bytes"] for cost in costs]
+            rows.append(
+                f"| {tag} | {view} | {len(costs)} | {max(sizes):,} | {int(statistics.median(sizes)):,} "
+                f"| {max(cost['requests'] for cost in costs)} |"
+            )
+    return "\n".join(rows)
+
+
+def timed_load(browser, url, kbps, rtt_ms):
+    """One cold load of `url` on an emulated link: (load time in ms, bytes, requests)."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": rtt_ms,
+        "downloadThroughput": kbps * 1000 / 8, "uploadThroughput": kbps * 1000 / 8,
+    })
+    finished = {}
+    cdp.on("Network.loadingFinished", lambda event: finished.__setitem__(event["requestId"], event["encodedDataLength"]))
+    page.goto(url, wait_until="load", timeout=120_000)
+    load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    page.wait_for_timeout(100)
+    context.close()
+    return load_ms, int(sum(finished.values())), len(finished)
+
+
+def lower_bound_ms(kbps, rtt_ms, total_bytes, requests):
+    """Physics: one round trip for the page, one more if it needs anything else, plus the bytes at line rate."""
+    round_trips = 1 if requests == 1 else 2
+    return round_trips * rtt_ms + total_bytes * 8 / kbps
+
+
+def slow_network_table(browser, base_url, runs):
+    rows = [
+        "| network | page | bytes | requests | load, median (ms) | lower bound (ms) | measured / bound |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, (kbps, rtt_ms) in NETWORKS.items():
+        for path in TIMED_PAGES:
+            samples = [timed_load(browser, base_url + path, kbps, rtt_ms) for _ in range(runs)]
+            load = statistics.median(sample[0] for sample in samples)
+            total_bytes, requests = samples[-1][1], samples[-1][2]
+            bound = lower_bound_ms(kbps, rtt_ms, total_bytes, requests)
+            rows.append(
+                f"| {name} ({kbps} kbit/s, {rtt_ms} ms) | `{path}` | {total_bytes:,} | {requests} "
+                f"| {load:,.0f} | {bound:,.0f} | {load / bound:.2f} |"
+            )
+    return "\n".join(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per timed row (median reported)")
+    args = parser.parse_args()
+    with Gunicorn() as server, sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        print("### Bytes on the wire, first visit (service worker blocked)\n")
+        print(page_weight_table(browser, server.url))
+        print(f"\n### Load time on slow networks (median of {args.runs} cold loads, service worker blocked)\n")
+        print(slow_network_table(browser, server.url, args.runs))
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
