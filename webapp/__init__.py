@@ -20,7 +20,7 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import assets, delivery, errors, helplines, i18n, pages, quick_exit, security
+    from . import assets, delivery, errors, helplines, i18n, offline, pages, quick_exit, security
 
     helplines.init_app(app)
     i18n.init_app(app)
@@ -30,4 +30,5 @@ def create_app(test_config=None):
     errors.init_app(app)
     quick_exit.init_app(app)
     pages.init_app(app)
+    offline.init_app(app)
     return app

@@ -7,6 +7,9 @@ _ROOT = Path(__file__).resolve().parent.parent
 class Config:
     # Where "Exit this page" goes: a neutral site that says nothing about where the person was.
     QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+    # Any text that names this deployment (a commit, a date). Changing it makes browsers fetch the new
+    # service worker, which offers the person the new version.
+    RELEASE = ""
     HELPLINES_FILE = str(_ROOT / "content" / "helplines.toml")
     LANGUAGES_FILE = str(_ROOT / "content" / "languages.toml")
     BABEL_DEFAULT_LOCALE = "en"

@@ -57,6 +57,9 @@
     }
   }
 
+  // Other scripts (removing Waymark from the device) leave the same way.
+  window.Waymark = { exit: exitNow };
+
   // Before anything paints: a page reloaded by Back after an exit leaves again. A fresh visit (typed or
   // followed link) is the person choosing to come back, so it forgets the exit instead.
   if (exitedEarlier()) {

@@ -12,20 +12,38 @@ class QuietHandler(WSGIRequestHandler):
 
 
 class LiveServer:
-    """Serves a Flask app on 127.0.0.1 in a thread, for as long as the `with` block lasts."""
+    """Serves a Flask app on 127.0.0.1 in a thread, for as long as the `with` block lasts.
+
+    `paths` records every path asked for; `switch(app)` serves another release at the same address.
+    """
 
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+        self.app = app
+        self.paths = []
+        self.server = make_server("127.0.0.1", 0, self._serve, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _serve(self, environ, start_response):
+        self.paths.append(environ["PATH_INFO"])
+        return self.app(environ, start_response)
+
+    def switch(self, app):
+        self.app = app
+
+    def stop(self):
+        """Stop answering, as when the server is down (the port then refuses connections)."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
 
     def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        if self.thread.is_alive():
+            self.stop()
 
 
 class NeutralSite:

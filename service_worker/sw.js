@@ -1,0 +1,168 @@
+/* Waymark's service worker: the guidance keeps working with no signal.
+ *
+ * The server (webapp/offline.py) puts a BUILD object before this file:
+ *   BUILD.version    a hash of every page and asset of this release; it names the cache
+ *   BUILD.assets     the hash-named bundles, icons and manifests every page needs
+ *   BUILD.languages  for each language tag, the addresses of its pages and the bytes they cost
+ *   BUILD.exitPath, BUILD.exitUrl   the quick exit's route and where it leads
+ *
+ * - install: save the assets, and save again the languages the previous release had saved. Then wait: a new
+ *   release takes over only when the person accepts it (a "skip-waiting" message), so a page never mixes
+ *   old and new assets.
+ * - activate: delete this app's other caches.
+ * - navigations: network first (with navigation preload), then the saved copy, then the offline page.
+ * - assets: cache first. Nothing is saved from another origin, and no redirect or error is ever saved.
+ * - the quick exit route always leaves, even offline.
+ */
+"use strict";
+
+const CACHE_PREFIX = "waymark-";
+const CACHE = CACHE_PREFIX + BUILD.version;
+
+function isSaveable(response) {
+  return response && response.ok && response.status === 200 && !response.redirected && response.type === "basic";
+}
+
+// Pages are fetched in the full standard view whatever Save-Data says, and saved under their plain address.
+async function saveUrl(cache, url) {
+  const isPage = !(url.endsWith("/manifest.webmanifest") || url.startsWith("/static/"));
+  // Hash-named assets never change, so the copy the browser already has is used without asking again.
+  const response = await fetch(isPage ? url + "?view=full" : url, { cache: isPage ? "no-cache" : "default" });
+  if (!isSaveable(response)) throw new Error("not saved: " + url + " answered " + response.status);
+  await cache.put(url, response);
+}
+
+async function saveLanguage(lang, onProgress) {
+  const cache = await caches.open(CACHE);
+  const urls = BUILD.languages[lang].pages;
+  let done = 0;
+  for (const url of urls) {
+    if (!(await cache.match(url))) await saveUrl(cache, url);
+    done += 1;
+    if (onProgress) onProgress(done, urls.length);
+  }
+}
+
+function offlinePath(lang) {
+  return "/" + lang + "/offline";
+}
+
+// A language counts as saved once the last address of its list, its manifest, is in a cache.
+async function savedLanguages(cacheName) {
+  const cache = await caches.open(cacheName);
+  const saved = [];
+  for (const lang of Object.keys(BUILD.languages)) {
+    const pages = BUILD.languages[lang].pages;
+    if (await cache.match(pages[pages.length - 1])) saved.push(lang);
+  }
+  return saved;
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    for (const url of BUILD.assets) await saveUrl(cache, url);
+    const previous = (await caches.keys()).filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE);
+    const languages = new Set();
+    for (const name of previous) (await savedLanguages(name)).forEach((lang) => languages.add(lang));
+    for (const lang of languages) await saveLanguage(lang);
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE)
+      .map((name) => caches.delete(name)));
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+    await self.clients.claim();
+  })());
+});
+
+async function offlinePage(url) {
+  const cache = await caches.open(CACHE);
+  const lang = new URL(url).pathname.split("/")[1];
+  const candidates = [lang, "en", ...Object.keys(BUILD.languages)].filter((tag) => tag in BUILD.languages);
+  for (const tag of candidates) {
+    const page = await cache.match(offlinePath(tag));
+    if (page) return page;
+  }
+  // Nothing saved at all (the person asked to save data and saved nothing): the numbers, plainly.
+  const links = BUILD.help.map((line) => '<p><a href="' + line.href + '">' + line.display + "</a></p>").join("");
+  return new Response('<!doctype html><html lang="en"><meta name="viewport" content="width=device-width">' +
+    "<title>Offline – Waymark</title><h1>You are offline</h1><p>You can still call:</p>" + links, {
+    status: 503, headers: { "Content-Type": "text/html; charset=utf-8" },
+  });
+}
+
+async function navigate(event) {
+  try {
+    const preloaded = await event.preloadResponse;
+    if (preloaded) return preloaded;
+    return await fetch(event.request);
+  } catch (networkError) {
+    const cache = await caches.open(CACHE);
+    const saved = await cache.match(event.request, { ignoreSearch: true, ignoreVary: true });
+    return saved || offlinePage(event.request.url);
+  }
+}
+
+async function leave(request) {
+  try {
+    return await fetch(request);
+  } catch (networkError) {
+    return Response.redirect(BUILD.exitUrl, 303);
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const saved = await cache.match(request, { ignoreVary: true });
+  return saved || fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (url.pathname === BUILD.exitPath) {
+    event.respondWith(leave(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(navigate(event));
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function status() {
+  return {
+    type: "status",
+    version: BUILD.version,
+    saved: await savedLanguages(CACHE),
+    bytes: Object.fromEntries(Object.entries(BUILD.languages).map(([tag, info]) => [tag, info.bytes])),
+  };
+}
+
+async function handleMessage(data, client) {
+  if (data.type === "skip-waiting") {
+    await self.skipWaiting();
+  } else if (data.type === "status") {
+    client.postMessage(await status());
+  } else if (data.type === "save-offline-page" && data.lang in BUILD.languages) {
+    // One small page, so that even a person who saves nothing sees the help numbers in their language.
+    const cache = await caches.open(CACHE);
+    if (!(await cache.match(offlinePath(data.lang)))) await saveUrl(cache, offlinePath(data.lang));
+  } else if (data.type === "save-language" && data.lang in BUILD.languages) {
+    try {
+      await saveLanguage(data.lang, (done, total) =>
+        client.postMessage({ type: "save-progress", lang: data.lang, done, total }));
+      client.postMessage({ type: "saved", lang: data.lang });
+    } catch (error) {
+      client.postMessage({ type: "save-failed", lang: data.lang });
+    }
+  }
+}
+
+self.addEventListener("message", (event) => {
+  event.waitUntil(handleMessage(event.data || {}, event.source));
+});
