@@ -6,6 +6,7 @@ Measured in Chromium over the DevTools protocol, with service workers blocked un
 Times are medians of several runs; this machine is shared, so compare ratios within one run.
 """
 import argparse
+import json
 import socket
 import statistics
 import subprocess
@@ -126,6 +127,60 @@ def slow_network_table(browser, base_url, runs):
     return "\n".join(rows)
 
 
+def offline_tables(browser, base_url, runs):
+    """What saving a language costs, and how fast a saved page opens offline against online."""
+    build = json.loads(urllib.request.urlopen(base_url + "/sw.js").read().decode().split(";\n", 1)[0]
+                       .removeprefix("const BUILD = "))
+    rows = ["| language | offline copy: pages + assets | bytes (br, bodies) |", "|---|---:|---:|"]
+    for tag in WEIGHED_LANGUAGES:
+        if tag not in build["languages"]:
+            continue
+        urls = build["languages"][tag]["pages"] + build["assets"]
+        total = 0
+        for url in urls:
+            fetched = url if url.startswith("/static/") or url.endswith(".webmanifest") else url + "?view=full"
+            request = urllib.request.Request(base_url + fetched, headers={"Accept-Encoding": "br"})
+            total += len(urllib.request.urlopen(request).read())
+        rows.append(f"| {tag} | {len(urls)} | {total:,} |")
+    first = measure_first_visit(browser, base_url + "/en/")["bytes"]
+    rows.append(f"\nFirst visit to `/en/` without the background save: {first:,} bytes; the background save "
+                "then adds the English offline copy above, less the CSS and JS the visit already fetched.")
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/en/")
+    page.locator(".js-offline-state", has_text="Ready to work offline").wait_for(timeout=60_000)
+
+    def open_ms(path):
+        samples = []
+        for _ in range(runs):
+            page.goto(base_url + path, wait_until="load")
+            samples.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+        return statistics.median(samples)
+
+    timing = ["| page | online, loopback (ms) | offline, saved copy (ms) | offline / online |", "|---|---:|---:|---:|"]
+    for path in ("/en/get-help", "/en/support-and-rights"):
+        online = open_ms(path)
+        context.set_offline(True)
+        offline = open_ms(path)
+        context.set_offline(False)
+        timing.append(f"| `{path}` | {online:.0f} | {offline:.0f} | {offline / online:.2f} |")
+    context.close()
+    return "\n".join(rows), "\n".join(timing)
+
+
+def push_table(counts=10_000, pools=(4, 16)):
+    rows = ["| subscriptions | pool size | sent | seconds | messages per second | peak memory (RSS) |",
+            "|---:|---:|---:|---:|---:|---:|"]
+    for pool in pools:
+        output = subprocess.run([sys.executable, str(ROOT / "bench" / "push_send.py"), "--count", str(counts),
+                                 "--pool", str(pool)], capture_output=True, text=True, check=True, cwd=ROOT)
+        result = json.loads(output.stdout.strip().splitlines()[-1])
+        rows.append(f"| {result['count']:,} | {pool} | {result['sent']:,} | {result['seconds']} "
+                    f"| {result['per_second']:,} | {result['peak_rss_mb']} MB |")
+    return "\n".join(rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per timed row (median reported)")
@@ -136,7 +191,14 @@ def main():
         print(page_weight_table(browser, server.url))
         print(f"\n### Load time on slow networks (median of {args.runs} cold loads, service worker blocked)\n")
         print(slow_network_table(browser, server.url, args.runs))
+        copies, timing = offline_tables(browser, server.url, args.runs)
+        print("\n### Offline copy of one language (what Save for offline use downloads)\n")
+        print(copies)
+        print(f"\n### Opening a saved page (median of {args.runs}, service worker on)\n")
+        print(timing)
         browser.close()
+    print("\n### Sending a push notice (fake push service on loopback, `flask push send` code)\n")
+    print(push_table())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ from webapp import create_app  # noqa: E402
 SHOTS = {
     "home.png": "/en/",
     "get-help.png": "/en/get-help",
+    "ar-get-help.png": "/ar/get-help",
+    "ti-home.png": "/ti/",
+    "zh-Hans-home.png": "/zh-Hans/",
 }
 OUT = ROOT / "docs" / "screenshots"
 

@@ -13,6 +13,8 @@
  * - navigations: network first (with navigation preload), then the saved copy, then the offline page.
  * - assets: cache first. Nothing is saved from another origin, and no redirect or error is ever saved.
  * - the quick exit route always leaves, even offline.
+ * - push: refresh the saved pages of the notice's language, then show the neutral notice it carries;
+ *   tapping it opens the Updates page.
  */
 "use strict";
 
@@ -165,4 +167,55 @@ async function handleMessage(data, client) {
 
 self.addEventListener("message", (event) => {
   event.waitUntil(handleMessage(event.data || {}, event.source));
+});
+
+// A push says only that something changed. Refresh what is saved in that language, check for a new
+// release, then show the notice exactly as sent: neutral, in the subscriber's language.
+async function refreshLanguage(lang) {
+  const cache = await caches.open(CACHE);
+  if (!(await savedLanguages(CACHE)).includes(lang)) return;
+  for (const url of BUILD.languages[lang].pages) {
+    try {
+      await saveUrl(cache, url);
+    } catch (networkError) {
+      return; // keep the saved copy as it is
+    }
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (notJson) {
+    data = {};
+  }
+  const lang = data.lang in BUILD.languages ? data.lang : "en";
+  event.waitUntil((async () => {
+    await refreshLanguage(lang);
+    self.registration.update().catch(() => {});
+    await self.registration.showNotification(data.title || "Waymark", {
+      body: data.body || "",
+      tag: data.tag || "waymark-update",
+      lang,
+      dir: BUILD.languages[lang].dir,
+      icon: BUILD.assets.find((url) => url.endsWith(".png")),
+      data: { url: data.url || "/" + lang + "/updates" },
+    });
+  })());
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data.url, self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    for (const client of windows) {
+      if ("navigate" in client) {
+        await client.focus();
+        return client.navigate(url);
+      }
+    }
+    return self.clients.openWindow(url);
+  })());
 });

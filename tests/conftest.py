@@ -59,3 +59,11 @@ def english_page_paths():
 @pytest.fixture(scope="session")
 def every_slug():
     return (HOME, *SLUGS)
+
+
+def pytest_report_header(config):
+    import os
+
+    if os.environ.get("WAYMARK_TEST_POSTGRESQL_URL"):
+        return "push storage tests: SQLite and PostgreSQL"
+    return "push storage tests: SQLite only (set WAYMARK_TEST_POSTGRESQL_URL to add PostgreSQL; .ci/run does)"

@@ -20,9 +20,10 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import assets, delivery, errors, helplines, i18n, offline, pages, quick_exit, security
+    from . import assets, delivery, errors, helplines, i18n, offline, pages, push, quick_exit, security, updates
 
     helplines.init_app(app)
+    updates.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
     security.init_app(app)
@@ -31,4 +32,5 @@ def create_app(test_config=None):
     quick_exit.init_app(app)
     pages.init_app(app)
     offline.init_app(app)
+    push.init_app(app)
     return app

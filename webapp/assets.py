@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
-    "app_js": Bundle("js/quick_exit.js", "js/offline.js", filters="rjsmin", output="gen/app.%(version)s.js"),
+    "app_js": Bundle("js/quick_exit.js", "js/offline.js", "js/push.js", filters="rjsmin", output="gen/app.%(version)s.js"),
 }
 
 

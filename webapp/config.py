@@ -11,7 +11,24 @@ class Config:
     # service worker, which offers the person the new version.
     RELEASE = ""
     HELPLINES_FILE = str(_ROOT / "content" / "helplines.toml")
+    UPDATES_FILE = str(_ROOT / "content" / "updates.toml")
     LANGUAGES_FILE = str(_ROOT / "content" / "languages.toml")
+    # Push: a SQLite file in instance/ unless DATABASE_URL names another database (PostgreSQL for
+    # several servers: postgresql+psycopg://user:password@host/waymark).
+    DATABASE_URL = None
+    VAPID_PRIVATE_KEY_FILE = None  # default: instance/vapid_private.pem, made on first start
+    VAPID_SUBJECT = "mailto:push@waymark.invalid"  # who push services contact: set your own address
+    # The push services browsers use, over https (Chrome and Android, Firefox, Safari, Edge on Windows).
+    # WAYMARK_PUSH_ALLOWED_ORIGINS (comma-separated origins) replaces the list; it may name an http
+    # origin on loopback, for tests.
+    PUSH_ALLOWED_ORIGINS = ",".join(
+        ["https://fcm.googleapis.com", "https://updates.push.services.mozilla.com",
+         "https://web.push.apple.com", "https://*.notify.windows.com"]
+    )
+    PUSH_TTL = 7 * 24 * 3600  # a phone that is off for a week still gets the notice
+    PUSH_POOL_SIZE = 16
+    PUSH_RATE_LIMIT = "20 per minute"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(_ROOT / "translations")
     # Hash-named bundles are built once, at start-up, into static/gen/.

@@ -1,5 +1,27 @@
 """Not-found and server-error pages in the site's layout, with the help numbers on them."""
-from flask import render_template
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+API_MESSAGES = {
+    404: "There is nothing at this address.",
+    405: "This address does not take that method.",
+    413: "The request body is too large: send at most 4 KB.",
+    429: "Too many requests from this address. Wait a minute, then try again.",
+}
+
+
+def api_error(error):
+    """The API answers errors in JSON, with a message a person can act on."""
+    message = API_MESSAGES.get(error.code, error.description)
+    return jsonify(error=message), error.code
+
+
+def http_error(error):
+    if request.path.startswith("/api/"):
+        return api_error(error)
+    if error.code == 404:
+        return not_found(error)
+    return error
 
 
 def not_found(error):
@@ -13,5 +35,5 @@ def server_error(error):
 
 
 def init_app(app):
-    app.register_error_handler(404, not_found)
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(500, server_error)

@@ -1,8 +1,8 @@
 """Languages: which are offered, which one a request is in, and the `flask translate` commands."""
 import contextlib
+import dataclasses
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -17,13 +17,14 @@ from . import PROJECT_ROOT
 SOURCE_LANGUAGE = "en"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Language:
     tag: str  # BCP 47, as in the URL and the lang attribute
     locale: str  # Babel's name for its catalog
     name: str
     endonym: str
     dir: str
+    reviewed: bool = False  # a fluent speaker has checked the catalog (English is the source, so True)
 
 
 def catalog_path(app, language):
@@ -60,8 +61,10 @@ def load_languages(app):
     offered = {}
     for language in listed:
         path = catalog_path(app, language)
-        if language.tag == SOURCE_LANGUAGE or (path.exists() and catalog_is_complete(path)):
-            offered[language.tag] = language
+        if language.tag == SOURCE_LANGUAGE:
+            offered[language.tag] = dataclasses.replace(language, reviewed=True)
+        elif path.exists() and catalog_is_complete(path):
+            offered[language.tag] = dataclasses.replace(language, reviewed=review_status(path) == "reviewed")
     return offered
 
 
@@ -82,7 +85,16 @@ def current_language():
 
 def negotiate(accept_languages):
     """The offered language that best matches an Accept-Language header ("ti-ER" finds "ti")."""
-    return accept_languages.best_match(list(languages()), default=SOURCE_LANGUAGE)
+    offered = list(languages())
+    best = accept_languages.best_match(offered)
+    if best:
+        return best
+    # RFC 4647 lookup for longer tags werkzeug does not reduce: "zh-Hans-CN" finds "zh-Hans".
+    for requested, _quality in accept_languages:
+        for tag in offered:
+            if requested.lower().startswith(tag.lower() + "-"):
+                return tag
+    return SOURCE_LANGUAGE
 
 
 class LanguageConverter(BaseConverter):

@@ -60,9 +60,9 @@ def build_info():
     assets = shared_assets()
     asset_bytes = sum(fetch(url) for url in assets)
     offered = {}
-    for tag in languages():
+    for tag, language in languages().items():
         pages = language_pages(tag)
-        offered[tag] = {"pages": pages, "bytes": asset_bytes + sum(fetch(url) for url in pages)}
+        offered[tag] = {"pages": pages, "bytes": asset_bytes + sum(fetch(url) for url in pages), "dir": language.dir}
     numbers = current_app.extensions["helplines"]
     info = {
         "version": digest.hexdigest()[:16],

@@ -1,0 +1,226 @@
+"""Push: the subscription API, its checks, and sending real Web Push to a fake push service on loopback.
+
+The storage tests run on SQLite, and on PostgreSQL too when WAYMARK_TEST_POSTGRESQL_URL names one
+(.ci/run starts Debian's PostgreSQL for this when it can).
+"""
+import json
+import os
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from webapp import create_app
+from webapp.push import Subscription, db
+
+from ..support.fake_push import FakePushService, b64url, browser_keys
+
+POSTGRESQL = os.environ.get("WAYMARK_TEST_POSTGRESQL_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRESQL else [])
+FORBIDDEN = ("slavery", "trafficking", "exploitation")
+
+
+@pytest.fixture(scope="module")
+def fake_push():
+    with FakePushService() as service:
+        yield service
+
+
+@pytest.fixture(params=BACKENDS)
+def push_app(request, tmp_path, fake_push):
+    url = f"sqlite:///{tmp_path / 'push.sqlite'}" if request.param == "sqlite" else POSTGRESQL
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"),
+                      "PUSH_ALLOWED_ORIGINS": fake_push.origin, "PUSH_RATE_LIMIT": "1000 per minute"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def api(push_app):
+    return push_app.test_client()
+
+
+def rows(app):
+    with app.app_context():
+        return sorted((s.endpoint, s.p256dh, s.auth, s.lang) for s in db.session.execute(db.select(Subscription)).scalars())
+
+
+def subscribe(api, subscription, lang="en"):
+    return api.post("/api/push/subscriptions", json={"subscription": subscription, "lang": lang})
+
+
+# --- The API --------------------------------------------------------------------------------------
+
+
+def test_key_is_a_p256_public_key(api):
+    key = api.get("/api/push/key").get_json()["publicKey"]
+    point = __import__("base64").urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    assert len(point) == 65 and point[0] == 4
+
+
+def test_vapid_private_key_is_made_once_and_readable_by_its_owner_only(push_app, tmp_path):
+    path = tmp_path / "vapid.pem"
+    assert path.stat().st_mode & 0o777 == 0o600
+    again = create_app({"TESTING": True, "DATABASE_URL": push_app.config["SQLALCHEMY_DATABASE_URI"],
+                        "VAPID_PRIVATE_KEY_FILE": str(path)})
+    assert again.extensions["waymark_vapid_public_key"] == push_app.extensions["waymark_vapid_public_key"]
+    with again.app_context():
+        db.engine.dispose()
+
+
+def test_subscribe_then_again_updates_the_language_without_a_duplicate(api, push_app, fake_push):
+    subscription = fake_push.subscribe("reader")
+    first = subscribe(api, subscription, "en")
+    assert first.status_code == 201 and first.get_json() == {"lang": "en"}
+    again = subscribe(api, subscription, "ar")
+    assert again.status_code == 200
+    assert [row[3] for row in rows(push_app)] == ["ar"]
+
+
+def test_unsubscribe_forgets_it(api, push_app, fake_push):
+    subscription = fake_push.subscribe("leaver")
+    subscribe(api, subscription)
+    response = api.delete("/api/push/subscriptions", json={"endpoint": subscription["endpoint"]})
+    assert response.status_code == 204
+    assert rows(push_app) == []
+    assert api.delete("/api/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+
+
+def _valid(fake_push):
+    return fake_push.subscribe("valid")
+
+
+BAD_BODIES = [
+    ("not json", lambda s: "hello", 400),
+    ("a list", lambda s: [s], 400),
+    ("no subscription", lambda s: {"lang": "en"}, 400),
+    ("endpoint not a string", lambda s: {"subscription": {**s, "endpoint": 5}, "lang": "en"}, 400),
+    ("no keys", lambda s: {"subscription": {"endpoint": s["endpoint"]}, "lang": "en"}, 400),
+    ("no lang", lambda s: {"subscription": s}, 400),
+    ("unknown lang", lambda s: {"subscription": s, "lang": "xx"}, 422),
+    ("p256dh not base64url", lambda s: {"subscription": {**s, "keys": {**s["keys"], "p256dh": "!!!"}}, "lang": "en"}, 422),
+    ("p256dh not on the curve", lambda s: {"subscription": {**s, "keys": {**s["keys"], "p256dh": b64url(b"\x04" + bytes(64))}}, "lang": "en"}, 422),
+    ("auth 15 bytes", lambda s: {"subscription": {**s, "keys": {**s["keys"], "auth": b64url(bytes(15))}}, "lang": "en"}, 422),
+    ("another host", lambda s: {"subscription": {**s, "endpoint": "https://push.example.com/x"}, "lang": "en"}, 422),
+    ("loopback, other port", lambda s: {"subscription": {**s, "endpoint": "http://127.0.0.1:1/push/x"}, "lang": "en"}, 422),
+    ("private address", lambda s: {"subscription": {**s, "endpoint": "https://10.0.0.1/push"}, "lang": "en"}, 422),
+    ("link-local address", lambda s: {"subscription": {**s, "endpoint": "http://169.254.169.254/latest"}, "lang": "en"}, 422),
+    ("ipv6 loopback", lambda s: {"subscription": {**s, "endpoint": "https://[::1]/push"}, "lang": "en"}, 422),
+    ("credentials in the URL", lambda s: {"subscription": {**s, "endpoint": s["endpoint"].replace("http://", "http://a:b@")}, "lang": "en"}, 422),
+    ("not a URL", lambda s: {"subscription": {**s, "endpoint": "javascript:alert(1)"}, "lang": "en"}, 422),
+]
+
+
+@pytest.mark.parametrize("case, make, status", BAD_BODIES, ids=[case for case, _, _ in BAD_BODIES])
+def test_bad_input_gets_a_clear_error_and_changes_nothing(api, push_app, fake_push, case, make, status):
+    subscribe(api, fake_push.subscribe("existing"), "en")
+    before = rows(push_app)
+    body = make(_valid(fake_push))
+    if isinstance(body, str):
+        response = api.post("/api/push/subscriptions", data=body, content_type="text/plain")
+    else:
+        response = api.post("/api/push/subscriptions", json=body)
+    assert response.status_code == status, response.get_json()
+    assert response.is_json and len(response.get_json()["error"]) > 10
+    assert rows(push_app) == before
+
+
+def test_a_body_over_4_kb_gets_413_and_changes_nothing(api, push_app, fake_push):
+    subscription = fake_push.subscribe("big")
+    response = api.post("/api/push/subscriptions", json={"subscription": subscription, "lang": "en", "pad": "x" * 5000})
+    assert response.status_code == 413
+    assert "4 KB" in response.get_json()["error"]
+    assert rows(push_app) == []
+
+
+def test_delete_needs_an_endpoint(api):
+    response = api.delete("/api/push/subscriptions", json={"nothing": 1})
+    assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_too_many_requests_get_a_clear_429(tmp_path, fake_push):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'limit.sqlite'}",
+                      "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"), "PUSH_ALLOWED_ORIGINS": fake_push.origin,
+                      "PUSH_RATE_LIMIT": "3 per minute"})
+    client = app.test_client()
+    statuses = [subscribe(client, fake_push.subscribe(f"busy{n}"), "en").status_code for n in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    response = subscribe(client, fake_push.subscribe("busy5"), "en")
+    assert "Wait a minute" in response.get_json()["error"]
+
+
+def test_openapi_documents_the_api(api):
+    document = api.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert set(document["paths"]) == {"/api/push/key", "/api/push/subscriptions"}
+    assert set(document["paths"]["/api/push/subscriptions"]) == {"post", "delete"}
+
+
+# --- Sending --------------------------------------------------------------------------------------
+
+
+def send(app, *args):
+    result = app.test_cli_runner().invoke(args=["push", "send", *args])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def test_each_subscriber_gets_a_neutral_notice_in_their_language(api, push_app, fake_push):
+    fake_push.deliveries.clear()
+    subscribe(api, fake_push.subscribe("english"), "en")
+    subscribe(api, fake_push.subscribe("arabic"), "ar")
+    assert send(push_app) == "sent 2, removed 0, failed 0"
+    delivered = {delivery.name: delivery for delivery in fake_push.deliveries}
+    assert fake_push.problems == []
+    with push_app.test_request_context(), force_locale("ar"):
+        arabic_title = gettext("New information in Waymark")
+    assert delivered["english"].payload["title"] == "New information in Waymark"
+    assert delivered["arabic"].payload["title"] == arabic_title != "New information in Waymark"
+    assert delivered["arabic"].payload["url"] == "/ar/updates"
+    for delivery in delivered.values():
+        text = json.dumps(delivery.payload, ensure_ascii=False).lower()
+        assert not any(word in text for word in FORBIDDEN), text
+        assert delivery.ttl > 0
+        assert delivery.urgency == "normal" and delivery.topic == "waymark-update"
+        assert delivery.vapid_key == push_app.extensions["waymark_vapid_public_key"]
+    with push_app.app_context():
+        assert all(s.last_success_at for s in db.session.execute(db.select(Subscription)).scalars())
+
+
+def test_a_gone_subscription_is_removed(api, push_app, fake_push):
+    subscribe(api, fake_push.subscribe("gone"), "en")
+    subscribe(api, fake_push.subscribe("staying"), "en")
+    fake_push.script("gone", 410)
+    assert send(push_app) == "sent 1, removed 1, failed 0"
+    assert [row[0].rsplit("/", 1)[1] for row in rows(push_app)] == ["staying"]
+
+
+def test_a_busy_push_service_is_tried_again(api, push_app, fake_push):
+    subscribe(api, fake_push.subscribe("busy"), "en")
+    fake_push.script("busy", 429)
+    fake_push.attempts.pop("busy", None)
+    assert send(push_app) == "sent 1, removed 0, failed 0"
+    assert fake_push.attempts["busy"] == 2
+
+
+def test_a_failing_push_service_is_given_up_on_and_kept(api, push_app, fake_push, monkeypatch):
+    monkeypatch.setattr("webapp.push.retry_delay", lambda problem, attempt: 0)
+    subscribe(api, fake_push.subscribe("broken"), "en")
+    fake_push.script("broken", 500, 502, 503, 500)
+    assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert len(rows(push_app)) == 1
+
+
+def test_the_allow_list_is_checked_again_before_sending(push_app, fake_push, tmp_path):
+    with push_app.app_context():
+        db.session.add(Subscription(endpoint="https://push.example.com/sneaked-in", p256dh=browser_keys()[1],
+                                    auth=b64url(bytes(16)), lang="en"))
+        db.session.commit()
+    attempts_before = dict(fake_push.attempts)
+    assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert fake_push.attempts == attempts_before
