@@ -11,8 +11,9 @@ DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 
 .PHONY: run test catalogs browser screenshots bench clean
 
+# No access log: it would record who read which page, and when.
 run: $(VENV)/.installed catalogs
-	$(BIN)/gunicorn --preload --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
+	$(BIN)/gunicorn --preload --workers 2 --bind $(HOST):$(PORT) 'webapp:create_app()'
 
 test: $(VENV)/.test-installed catalogs browser
 	$(BIN)/python -m pytest

@@ -26,11 +26,20 @@ function isSaveable(response) {
 }
 
 // Pages are fetched in the full standard view whatever Save-Data says, and saved under their plain address.
+// A page that names bundles this release does not have belongs to a newer release: it is not saved (the
+// newer worker will save it with its own assets), so no saved page ever mixes releases.
 async function saveUrl(cache, url) {
   const isPage = !(url.endsWith("/manifest.webmanifest") || url.startsWith("/static/"));
   // Hash-named assets never change, so the copy the browser already has is used without asking again.
   const response = await fetch(isPage ? url + "?view=full" : url, { cache: isPage ? "no-cache" : "default" });
   if (!isSaveable(response)) throw new Error("not saved: " + url + " answered " + response.status);
+  if (isPage) {
+    const bundles = (await response.clone().text()).match(/\/static\/gen\/[^"' >]+/g) || [];
+    if (bundles.some((bundle) => !BUILD.assets.includes(bundle))) {
+      self.registration.update().catch(() => {});
+      throw new Error("not saved: " + url + " is from another release");
+    }
+  }
   await cache.put(url, response);
 }
 
@@ -97,24 +106,29 @@ async function offlinePage(url) {
   });
 }
 
+// The saved copy of a page: a lite address falls back to the standard page of the same slug.
+async function savedPage(url) {
+  const cache = await caches.open(CACHE);
+  const options = { ignoreSearch: true, ignoreVary: true };
+  return (await cache.match(url, options)) || (await cache.match(url.replace("/lite/", "/"), options));
+}
+
 async function navigate(event) {
   try {
     const preloaded = await event.preloadResponse;
-    if (preloaded) return preloaded;
-    return await fetch(event.request);
+    const response = preloaded || (await fetch(event.request));
+    if (response.status < 500) return response;
+    return (await savedPage(event.request.url)) || response;
   } catch (networkError) {
-    const cache = await caches.open(CACHE);
-    const saved = await cache.match(event.request, { ignoreSearch: true, ignoreVary: true });
-    return saved || offlinePage(event.request.url);
+    return (await savedPage(event.request.url)) || offlinePage(event.request.url);
   }
 }
 
-async function leave(request) {
-  try {
-    return await fetch(request);
-  } catch (networkError) {
-    return Response.redirect(BUILD.exitUrl, 303);
-  }
+// The exit never waits for the network: the redirect is answered at once, online or not. The server's
+// own answer (with Clear-Site-Data) is still asked for, in the background.
+function leave(event) {
+  event.waitUntil(fetch(event.request.url, { redirect: "manual", cache: "no-store" }).catch(() => {}));
+  return Response.redirect(BUILD.exitUrl, 303);
 }
 
 async function cacheFirst(request) {
@@ -128,7 +142,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (url.pathname === BUILD.exitPath) {
-    event.respondWith(leave(request));
+    event.respondWith(leave(event));
   } else if (request.mode === "navigate") {
     event.respondWith(navigate(event));
   } else {
@@ -151,7 +165,8 @@ async function handleMessage(data, client) {
   } else if (data.type === "status") {
     client.postMessage(await status());
   } else if (data.type === "save-offline-page" && data.lang in BUILD.languages) {
-    // One small page, so that even a person who saves nothing sees the help numbers in their language.
+    // One small page, so that a person who has not saved the language still sees the help numbers in it
+    // offline. (The page asks for it only when the browser is not asking to save data.)
     const cache = await caches.open(CACHE);
     if (!(await cache.match(offlinePath(data.lang)))) await saveUrl(cache, offlinePath(data.lang));
   } else if (data.type === "save-language" && data.lang in BUILD.languages) {
@@ -192,7 +207,8 @@ self.addEventListener("push", (event) => {
   }
   const lang = data.lang in BUILD.languages ? data.lang : "en";
   event.waitUntil((async () => {
-    await refreshLanguage(lang);
+    // Refresh first, as the notice promises new information; a slow link delays the notice 8 s at most.
+    await Promise.race([refreshLanguage(lang), new Promise((resolve) => setTimeout(resolve, 8000))]);
     self.registration.update().catch(() => {});
     await self.registration.showNotification(data.title || "Waymark", {
       body: data.body || "",
@@ -212,8 +228,12 @@ self.addEventListener("notificationclick", (event) => {
     const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
     for (const client of windows) {
       if ("navigate" in client) {
-        await client.focus();
-        return client.navigate(url);
+        try {
+          await client.focus();
+          return await client.navigate(url);
+        } catch (notControlled) {
+          break; // navigate() works only for windows this worker controls
+        }
       }
     }
     return self.clients.openWindow(url);

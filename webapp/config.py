@@ -10,6 +10,9 @@ class Config:
     # Any text that names this deployment (a commit, a date). Changing it makes browsers fetch the new
     # service worker, which offers the person the new version.
     RELEASE = ""
+    # How many proxies stand in front of Waymark (0: none). Set it so HSTS and the rate limit see the
+    # real scheme and client address.
+    PROXY_COUNT = 0
     HELPLINES_FILE = str(_ROOT / "content" / "helplines.toml")
     UPDATES_FILE = str(_ROOT / "content" / "updates.toml")
     LANGUAGES_FILE = str(_ROOT / "content" / "languages.toml")

@@ -83,17 +83,27 @@ def current_language():
     return g.language
 
 
+# Regions whose Chinese is written in Simplified characters.
+SIMPLIFIED_CHINESE = {"zh", "zh-cn", "zh-sg", "zh-my"}
+
+
 def negotiate(accept_languages):
-    """The offered language that best matches an Accept-Language header ("ti-ER" finds "ti")."""
-    offered = list(languages())
-    best = accept_languages.best_match(offered)
-    if best:
-        return best
-    # RFC 4647 lookup for longer tags werkzeug does not reduce: "zh-Hans-CN" finds "zh-Hans".
-    for requested, _quality in accept_languages:
-        for tag in offered:
-            if requested.lower().startswith(tag.lower() + "-"):
-                return tag
+    """The offered language that best matches an Accept-Language header, in the browser's order of
+    preference: "ti-ER" finds "ti", "zh-Hans-CN" and "zh-CN" find "zh-Hans"; nothing offered finds English."""
+    offered = {tag.lower(): tag for tag in languages()}
+    for requested, quality in accept_languages:  # werkzeug sorts by quality, highest first
+        requested = requested.lower()
+        if quality <= 0:
+            continue
+        if requested in SIMPLIFIED_CHINESE and "zh-hans" in offered:
+            return offered["zh-hans"]
+        # RFC 4647 lookup: drop subtags from the end until an offered tag matches.
+        parts = requested.split("-")
+        while parts:
+            candidate = "-".join(parts)
+            if candidate in offered:
+                return offered[candidate]
+            parts.pop()
     return SOURCE_LANGUAGE
 
 

@@ -12,6 +12,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -75,8 +76,14 @@ class BadSubscription(ValueError):
         self.status = status
 
 
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
 def b64url_decode(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict base64url: any other character is an error, not silently dropped."""
+    if not BASE64URL.fullmatch(text):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4))
 
 
 def parse_origins(value):
@@ -153,6 +160,8 @@ def check_subscription(body, allowed_origins, offered):
         raise BadSubscription(f"'{lang[:20]}' is not a language Waymark offers.")
     try:
         point = b64url_decode(keys["p256dh"])
+        if len(point) != 65:
+            raise ValueError("not an uncompressed point")
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except (ValueError, binascii.Error):
         raise BadSubscription("'keys.p256dh' is not a P-256 public key in base64url.") from None
@@ -240,13 +249,18 @@ class SendResult:
 def retry_delay(exception, attempt):
     """Seconds to wait before trying again: the service's Retry-After, else exponential backoff."""
     response = getattr(exception, "response", None)
-    header = response.headers.get("Retry-After") if response is not None else None
-    if header:
-        if header.strip().isdigit():
-            return min(int(header), 60)
-        when = email.utils.parsedate_to_datetime(header)
-        if when:
-            return max(0.0, min((when - now()).total_seconds(), 60))
+    header = (response.headers.get("Retry-After") or "").strip() if response is not None else ""
+    try:
+        if header:
+            return max(0.0, min(float(header), 60.0))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(header)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=datetime.timezone.utc)
+            return max(0.0, min((when - now()).total_seconds(), 60.0))
+        except (TypeError, ValueError):
+            pass  # not a date either: back off as if there were no header
     return min(0.5 * 2**attempt + random.random() / 10, 30)
 
 

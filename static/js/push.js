@@ -32,14 +32,12 @@
     if (!section) return;
     var on = section.querySelector(".js-push-on");
     var off = section.querySelector(".js-push-off");
+    // Its own role="status" region, so an offline-saving message elsewhere cannot talk over it.
     var state = section.querySelector(".js-push-state");
-    var status = document.querySelector(".js-status");
     var lang = document.documentElement.lang;
 
     function say(name) {
-      var message = section.getAttribute("data-i18n-" + name) || "";
-      state.textContent = message;
-      if (status) status.textContent = message;
+      state.textContent = section.getAttribute("data-i18n-" + name) || "";
     }
 
     function show(subscribed) {

@@ -228,7 +228,8 @@ def test_names_make_sense_alone_and_contain_the_visible_text(page, live_server, 
     cdp = page.context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
     names = [node["name"]["value"] for node in nodes
-             if node.get("role", {}).get("value") in ("link", "button") and node.get("name", {}).get("value")]
+             if node.get("role", {}).get("value") in ("link", "button", "DisclosureTriangle")
+             and node.get("name", {}).get("value")]
     for control in page.evaluate(NAMES):
         if not control["visible"]:
             continue

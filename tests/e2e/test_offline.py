@@ -57,8 +57,11 @@ def test_after_one_visit_every_page_opens_offline(context, server):
         page.goto(server.url + path)
         assert page.locator("h1").count() == 1, path
         assert page.locator('a[href="tel:+448000121700"]').count() >= 1, path
-    # A page never saved shows the offline page, with the numbers to call.
+    # A lite address opens the saved standard page of the same slug.
     page.goto(server.url + "/en/lite/get-help")
+    assert page.locator("h1").text_content() == "Numbers to call for help"
+    # A page never saved shows the offline page, with the numbers to call.
+    page.goto(server.url + "/en/no-such-page")
     assert page.locator("h1").text_content() == "You are offline"
     assert page.locator('a[href="tel:999"]').count() >= 1
     assert len(server.paths) == asked_while_offline, server.paths[asked_while_offline:]

@@ -58,11 +58,13 @@ def test_opt_in_and_out_post_and_delete_the_subscription(context, setting):
     page.locator(".js-push-off").wait_for()
     assert page.evaluate("window.permissionRequests") == 1
     on_message = page.locator(".js-push").get_attribute("data-i18n-on")
-    assert page.locator(".js-status").text_content() == on_message
+    state = page.locator(".js-push-state")
+    assert state.get_attribute("role") == "status"
+    assert state.text_content() == on_message
     assert stored(app) == [(subscription["endpoint"], "ar")]
     page.locator(".js-push-off").click()
     turn_on.wait_for()
-    assert page.locator(".js-status").text_content() == page.locator(".js-push").get_attribute("data-i18n-off")
+    assert state.text_content() == page.locator(".js-push").get_attribute("data-i18n-off")
     assert stored(app) == []
 
 

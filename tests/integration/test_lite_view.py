@@ -87,3 +87,11 @@ def test_pages_are_rendered_once_and_served_from_memory(app, client):
 
 def test_unknown_lite_page_is_not_found(client):
     fetch_page(client, "/en/lite/no-such-page", status=404)
+
+
+def test_lite_stay_safe_page_promises_nothing_that_needs_a_script(client):
+    lite = fetch_page(client, "/en/lite/stay-safe-on-your-phone").get_text(" ")
+    assert "presses Back, they do not come here" not in lite
+    assert "Shift key 3 times" not in lite
+    standard = fetch_page(client, "/en/stay-safe-on-your-phone").get_text(" ")
+    assert "presses Back, they do not come here" in standard

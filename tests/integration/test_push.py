@@ -105,6 +105,8 @@ BAD_BODIES = [
     ("unknown lang", lambda s: {"subscription": s, "lang": "xx"}, 422),
     ("p256dh not base64url", lambda s: {"subscription": {**s, "keys": {**s["keys"], "p256dh": "!!!"}}, "lang": "en"}, 422),
     ("p256dh not on the curve", lambda s: {"subscription": {**s, "keys": {**s["keys"], "p256dh": b64url(b"\x04" + bytes(64))}}, "lang": "en"}, 422),
+    ("p256dh with junk characters", lambda s: {"subscription": {**s, "keys": {**s["keys"], "p256dh": s["keys"]["p256dh"] + "!" * 3000}}, "lang": "en"}, 422),
+    ("p256dh too long", lambda s: {"subscription": {**s, "keys": {**s["keys"], "p256dh": s["keys"]["p256dh"] + "AAAA"}}, "lang": "en"}, 422),
     ("auth 15 bytes", lambda s: {"subscription": {**s, "keys": {**s["keys"], "auth": b64url(bytes(15))}}, "lang": "en"}, 422),
     ("another host", lambda s: {"subscription": {**s, "endpoint": "https://push.example.com/x"}, "lang": "en"}, 422),
     ("loopback, other port", lambda s: {"subscription": {**s, "endpoint": "http://127.0.0.1:1/push/x"}, "lang": "en"}, 422),
@@ -214,6 +216,21 @@ def test_a_failing_push_service_is_given_up_on_and_kept(api, push_app, fake_push
     fake_push.script("broken", 500, 502, 503, 500)
     assert send(push_app) == "sent 0, removed 0, failed 1"
     assert len(rows(push_app)) == 1
+
+
+@pytest.mark.parametrize("header, expected", [("3", 3), ("1.5", 1.5), ("120", 60), ("soon", None),
+                                              ("Wed, 21 Oct 2015 07:28:00 -0000", 0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0)])
+def test_retry_after_is_honoured_or_ignored_safely(header, expected):
+    from types import SimpleNamespace
+
+    from webapp.push import retry_delay
+
+    problem = SimpleNamespace(response=SimpleNamespace(headers={"Retry-After": header}))
+    delay = retry_delay(problem, attempt=0)
+    if expected is None:
+        assert 0.5 <= delay < 1  # plain backoff
+    else:
+        assert delay == expected
 
 
 def test_the_allow_list_is_checked_again_before_sending(push_app, fake_push, tmp_path):

@@ -67,3 +67,11 @@ def test_hashed_assets_are_cached_for_a_year(client):
     assert stylesheet.startswith("/static/gen/app.")
     with client.get(stylesheet) as response:
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_behind_a_proxy_https_is_seen_when_configured():
+    from webapp import create_app
+
+    proxied = create_app({"TESTING": True, "PROXY_COUNT": 1}).test_client()
+    response = proxied.get("/en/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")

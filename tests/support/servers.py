@@ -26,7 +26,14 @@ class LiveServer:
 
     def _serve(self, environ, start_response):
         self.paths.append(environ["PATH_INFO"])
-        return self.app(environ, start_response)
+        body = self.app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            # Werkzeug's dev server forgets to close a file response when the browser drops the request
+            # (as Chromium does with a page's icon when it navigates on); close it here.
+            if hasattr(body, "close"):
+                body.close()
 
     def switch(self, app):
         self.app = app
