@@ -181,3 +181,43 @@ def test_exit_is_the_second_tab_stop_and_thumb_sized_on_a_phone(browser, waymark
     box_after = page.get_by_role("link", name="Exit this page").bounding_box()
     assert box_after == box
     context.close()
+
+
+def test_in_an_installed_app_with_one_history_entry_exit_closes_the_window(context, neutral, waymark):
+    # Headless Chromium cannot be an installed app: emulate its display mode and watch window.close().
+    context.add_init_script("""
+      const realMatchMedia = window.matchMedia.bind(window);
+      window.matchMedia = (query) => query.includes('display-mode: standalone')
+        ? { matches: true, media: query, addEventListener() {}, removeEventListener() {} } : realMatchMedia(query);
+      window.close = () => console.log('window.close');
+    """)
+    opener = context.new_page()
+    opener.goto(neutral.origin + "/before")
+    # A window opened fresh on Waymark, as the installed icon opens one: one entry in its history.
+    with context.expect_page() as opened:
+        opener.evaluate(f"window.open('{waymark.url}/en/get-help', '_blank', 'noopener')")
+    page = opened.value
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.wait_for_load_state()
+    assert page.evaluate("history.length") == 1
+    page.get_by_role("link", name="Exit this page").click()
+    page.wait_for_url(neutral.exit_url)
+    assert "window.close" in messages
+
+
+def test_in_an_installed_app_with_history_exit_replaces_instead_of_closing(context, neutral, waymark):
+    context.add_init_script("""
+      const realMatchMedia = window.matchMedia.bind(window);
+      window.matchMedia = (query) => query.includes('display-mode: standalone')
+        ? { matches: true, media: query, addEventListener() {}, removeEventListener() {} } : realMatchMedia(query);
+      window.close = () => console.log('window.close');
+    """)
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(neutral.origin + "/before")
+    page.goto(waymark.url + "/en/get-help")
+    page.get_by_role("link", name="Exit this page").click()
+    page.wait_for_url(neutral.exit_url)
+    assert "window.close" not in messages

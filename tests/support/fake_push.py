@@ -10,13 +10,15 @@ import json
 import os
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import http_ece
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from .servers import LoopbackHTTPServer
 
 
 def b64url(data):
@@ -45,7 +47,7 @@ class Delivery:
     payload: dict
 
 
-class FakePushService:
+class FakePushService(LoopbackHTTPServer):
     """`subscribe(name)` gives a subscription; `script(name, 410)` sets the answers; `deliveries` lists
     what was accepted; `problems` lists requests it refused and why."""
 
@@ -74,18 +76,7 @@ class FakePushService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
     def subscribe(self, name):
         private, public, auth = browser_keys()

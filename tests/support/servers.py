@@ -53,7 +53,26 @@ class LiveServer:
             self.stop()
 
 
-class NeutralSite:
+class LoopbackHTTPServer:
+    """A standard-library HTTP server on a free loopback port, in a thread, for a `with` block."""
+
+    def __init__(self, handler):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class NeutralSite(LoopbackHTTPServer):
     """A stand-in for the neutral site: it records each request's Referer and can answer slowly."""
 
     def __init__(self, delay=0.0):
@@ -80,16 +99,5 @@ class NeutralSite:
                 pass
 
         self.waymark_url = ""
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        super().__init__(Handler)
         self.exit_url = f"{self.origin}/weather"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
