@@ -224,13 +224,17 @@ NAMES = """async () => {
 
 @pytest.mark.parametrize("path", ["/en/", "/en/get-help", "/en/updates", "/en/stay-safe-on-your-phone", "/en/lite/get-help"])
 def test_names_make_sense_alone_and_contain_the_visible_text(page, live_server, path):
-    page.goto(live_server.url + path)
+    page.goto(live_server.url + path, wait_until="networkidle")
+    # The scripts reveal controls (install, save, notices) once the worker is ready: let them settle, then
+    # list the visible controls before reading the accessibility tree, so the tree has every one of them.
+    page.wait_for_timeout(500)
+    controls = page.evaluate(NAMES)
     cdp = page.context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
     names = [node["name"]["value"] for node in nodes
              if node.get("role", {}).get("value") in ("link", "button", "DisclosureTriangle")
              and node.get("name", {}).get("value")]
-    for control in page.evaluate(NAMES):
+    for control in controls:
         if not control["visible"]:
             continue
         assert any(control["visible"].lower() in name.lower() for name in names), control
