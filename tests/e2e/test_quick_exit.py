@@ -183,14 +183,17 @@ def test_exit_is_the_second_tab_stop_and_thumb_sized_on_a_phone(browser, waymark
     context.close()
 
 
+# Headless Chromium cannot be an installed app: emulate its display mode, and report window.close().
+INSTALLED_APP = """
+  const realMatchMedia = window.matchMedia.bind(window);
+  window.matchMedia = (query) => query.includes('display-mode: standalone')
+    ? { matches: true, media: query, addEventListener() {}, removeEventListener() {} } : realMatchMedia(query);
+  window.close = () => console.log('window.close');
+"""
+
+
 def test_in_an_installed_app_with_one_history_entry_exit_closes_the_window(context, neutral, waymark):
-    # Headless Chromium cannot be an installed app: emulate its display mode and watch window.close().
-    context.add_init_script("""
-      const realMatchMedia = window.matchMedia.bind(window);
-      window.matchMedia = (query) => query.includes('display-mode: standalone')
-        ? { matches: true, media: query, addEventListener() {}, removeEventListener() {} } : realMatchMedia(query);
-      window.close = () => console.log('window.close');
-    """)
+    context.add_init_script(INSTALLED_APP)
     opener = context.new_page()
     opener.goto(neutral.origin + "/before")
     # A window opened fresh on Waymark, as the installed icon opens one: one entry in its history.
@@ -207,12 +210,7 @@ def test_in_an_installed_app_with_one_history_entry_exit_closes_the_window(conte
 
 
 def test_in_an_installed_app_with_history_exit_replaces_instead_of_closing(context, neutral, waymark):
-    context.add_init_script("""
-      const realMatchMedia = window.matchMedia.bind(window);
-      window.matchMedia = (query) => query.includes('display-mode: standalone')
-        ? { matches: true, media: query, addEventListener() {}, removeEventListener() {} } : realMatchMedia(query);
-      window.close = () => console.log('window.close');
-    """)
+    context.add_init_script(INSTALLED_APP)
     page = context.new_page()
     messages = []
     page.on("console", lambda message: messages.append(message.text))

@@ -7,11 +7,12 @@ from webapp.helplines import load
 from webapp.config import Config
 from webapp.pages import SLUGS
 
-from ..support.pages import fetch_page, visible_text
+from ..support.pages import MISPRINTS, fetch_page, visible_text
 
 PATHS = ["/en/"] + [f"/en/{slug}" for slug in SLUGS]
 NUMBERS = load(Config.HELPLINES_FILE)
-MISPRINTS = ("0800 121 700", "08001 21700", "0800 0121 700")
+# The seed's grouping (0800 0121 700) has the right digits, but Waymark writes it the way people say it.
+UNWANTED = (*MISPRINTS, "0800 0121 700")
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -24,8 +25,8 @@ def test_every_page_opens_with_real_guidance(client, path):
 @pytest.mark.parametrize("path", PATHS)
 def test_no_page_misprints_the_helpline(client, path):
     text = client.get(path).get_data(as_text=True)
-    for misprint in MISPRINTS:
-        assert misprint not in text
+    for unwanted in UNWANTED:
+        assert unwanted not in text
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -10,6 +10,15 @@ from webapp.config import Config
 
 KNOWN_TEL_HREFS = {line.href for line in load(Config.HELPLINES_FILE).values()}
 
+# The helpline's misprint found on other sites drops one 0 from "08000"; a regrouped form of that misprint
+# is listed too. Built from the right number, so the misprint is written nowhere in this project.
+HELPLINE = "08000 121 700"
+_ONE_ZERO_LOST = HELPLINE.replace(" ", "").replace("08000", "0800", 1)
+MISPRINTS = (
+    f"{_ONE_ZERO_LOST[:4]} {_ONE_ZERO_LOST[4:7]} {_ONE_ZERO_LOST[7:]}",  # grouped like a 0800 number
+    f"{_ONE_ZERO_LOST[:5]} {_ONE_ZERO_LOST[5:]}",
+)
+
 
 def fetch_page(client, path, status=200, lang="en", **kwargs):
     """GET `path`, check what every page must have, and return the parsed HTML."""
