@@ -75,3 +75,25 @@ def test_header_records_review_status(path):
 def test_compiled_catalog_is_current(path):
     compiled = path.with_suffix(".mo")
     assert compiled.exists() and compiled.stat().st_mtime >= path.stat().st_mtime, "run `make catalogs`"
+
+
+def test_a_fuzzy_entry_falls_back_to_english(tmp_path):
+    # Compiled the way `flask translate compile` compiles: a fuzzy guess never reaches a page.
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+    from babel.support import Translations
+
+    from webapp.i18n import _pybabel
+
+    catalog = Catalog(locale="ar", fuzzy=False)
+    catalog.add("Exit this page", "ترجمة مؤكدة")
+    catalog.add("Update now", "تخمين غير مؤكد", flags=["fuzzy"])
+    po, mo = tmp_path / "messages.po", tmp_path / "messages.mo"
+    with open(po, "wb") as file:
+        write_po(file, catalog)
+    _pybabel("compile", "-i", str(po), "-o", str(mo))
+    with open(mo, "rb") as file:
+        translations = Translations(file)
+    assert translations.gettext("Exit this page") == "ترجمة مؤكدة"
+    assert translations.gettext("Update now") == "Update now"
+    assert translations.gettext("Not in the catalog") == "Not in the catalog"
