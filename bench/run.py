@@ -23,6 +23,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.support.browser import launch_browser  # noqa: E402
 from tests.support.site import every_page, offered_languages  # noqa: E402
 from tests.support.wire import measure_first_visit  # noqa: E402
+from webapp.offline import fetched_from  # noqa: E402
 
 # name: (kilobits per second down and up, round-trip time in ms)
 NETWORKS = {
@@ -138,8 +139,7 @@ def offline_tables(browser, base_url, runs):
         urls = build["languages"][tag]["pages"] + build["assets"]
         total = 0
         for url in urls:
-            fetched = url if url.startswith("/static/") or url.endswith(".webmanifest") else url + "?view=full"
-            request = urllib.request.Request(base_url + fetched, headers={"Accept-Encoding": "br"})
+            request = urllib.request.Request(base_url + fetched_from(url), headers={"Accept-Encoding": "br"})
             total += len(urllib.request.urlopen(request).read())
         rows.append(f"| {tag} | {len(urls)} | {total:,} |")
     first = measure_first_visit(browser, base_url + "/en/")["bytes"]

@@ -1,7 +1,6 @@
 """Offline and install: the service worker at /sw.js, with its precache list and version, and the manifests."""
 import hashlib
 import json
-from pathlib import Path
 
 from flask import Blueprint, current_app, url_for
 from flask_babel import gettext as _
@@ -27,30 +26,30 @@ BACKGROUND_COLOUR = "#ffffff"
 def language_pages(tag):
     """Every page of one language in the standard view, then its manifest: the last saved, so the worker
     takes a cached manifest as the sign that the whole language is saved."""
-    slugs = [HOME, *(slug for slug in SLUGS if slug != "offline"), "offline"]
-    return [page_url(tag, slug, "standard") for slug in slugs] + [url_for("offline.manifest", lang=tag)]
+    return [page_url(tag, slug, "standard") for slug in (HOME, *SLUGS)] + [url_for("offline.manifest", lang=tag)]
 
 
 def shared_assets():
-    """The hash-named bundles and the icons every page of every language needs."""
+    """The hash-named bundles every page of every language needs, and the notice's icon."""
     bundles = current_app.extensions["waymark_assets"]
     urls = [url for name in ("app_css", "app_js") for url in bundles[name].urls()]
-    return urls + [url_for("static", filename=path) for path, _size, purpose in ICONS if purpose == "any"][:1]
+    return urls + [url_for("static", filename=ICONS[0][0])]
+
+
+def fetched_from(url):
+    """Where a saved address is fetched: pages in the full view whatever Save-Data says (as sw.js does)."""
+    return url if url.startswith("/static/") or url.endswith(".webmanifest") else url + "?view=full"
 
 
 def build_info():
     """What the worker needs to know, worked out once per process: it renders every page to hash and weigh it."""
-    cached = current_app.extensions.get("waymark_offline_build")
-    if cached:
-        return cached
     client = current_app.test_client()
     digest = hashlib.sha256(SERVICE_WORKER.read_bytes())
     digest.update(current_app.config["RELEASE"].encode())
     digest.update(current_app.config["QUICK_EXIT_URL"].encode())
 
     def fetch(url):
-        fetched = url if url.startswith("/static/") or url.endswith(".webmanifest") else url + "?view=full"
-        with client.get(fetched, headers={"Accept-Encoding": "gzip"}) as response:
+        with client.get(fetched_from(url), headers={"Accept-Encoding": "gzip"}) as response:
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}; it cannot be saved for offline use")
             body = response.get_data()
@@ -73,14 +72,16 @@ def build_info():
         # For the last-resort offline answer, when not even an offline page is saved.
         "help": [{"display": numbers[key].display, "href": numbers[key].href} for key in ("emergency", "helpline")],
     }
-    current_app.extensions["waymark_offline_build"] = info
     return info
 
 
 @bp.route("/sw.js")
 def service_worker():
-    """The worker's source with this release's BUILD object in front of it."""
-    source = f"const BUILD = {json.dumps(build_info(), indent=1)};\n\n{SERVICE_WORKER.read_text()}"
+    """The worker's source with this release's BUILD object in front of it, put together once per process."""
+    source = current_app.extensions.get("waymark_service_worker")
+    if source is None:
+        source = f"const BUILD = {json.dumps(build_info(), indent=1)};\n\n{SERVICE_WORKER.read_text()}"
+        current_app.extensions["waymark_service_worker"] = source
     response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -34,6 +34,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from .i18n import languages
+from .pages import page_url
 
 db = SQLAlchemy()
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
@@ -313,20 +314,21 @@ class Sender:
             return dict(outcomes)
 
 
-def payloads(update_url_for):
+def payloads():
     """The notice in every offered language, as the JSON the service worker reads."""
     texts = {}
-    for tag, language in languages().items():
-        with force_locale(language.locale):
-            texts[tag] = json.dumps({**notice_texts(), "url": update_url_for(tag), "tag": TOPIC, "lang": tag},
-                                    ensure_ascii=False)
+    with current_app.test_request_context():  # to build each language's Updates address from the routes
+        for tag, language in languages().items():
+            with force_locale(language.locale):
+                url = page_url(tag, "updates", "standard")
+                texts[tag] = json.dumps({**notice_texts(), "url": url, "tag": TOPIC, "lang": tag}, ensure_ascii=False)
     return texts
 
 
 def send_notice(pool_size=None):
     """Tell every subscriber, in their language, that there is new information."""
     app = current_app
-    texts = payloads(lambda tag: f"/{tag}/updates")
+    texts = payloads()
     rows = db.session.execute(db.select(Subscription.id, Subscription.endpoint, Subscription.p256dh,
                                         Subscription.auth, Subscription.lang)).all()
     jobs = [(row.id, (row.endpoint, row.p256dh, row.auth), texts.get(row.lang, texts["en"])) for row in rows]

@@ -6,7 +6,6 @@ person came from here, and never sets a cookie.
 from flask import current_app, request
 
 
-
 def content_security_policy(lite_style_source):
     """This site only; the one inline style allowed is the lite view's stylesheet, by its hash."""
     return "; ".join(

@@ -51,13 +51,7 @@ def scrolls_sideways(page):
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
-@pytest.mark.parametrize("path", PATHS)
-def test_no_sideways_scroll_at_320_px(browser, live_server, path):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.goto(live_server.url + path)
-    assert not scrolls_sideways(page), path
-    context.close()
+# No sideways scroll at 320 x 640, every page, language and view: tests/accessibility/ checks it.
 
 
 @pytest.mark.parametrize("path", ["/en/", "/en/get-help", "/en/stay-safe-on-your-phone"])

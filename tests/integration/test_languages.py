@@ -2,7 +2,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from ..support.pages import fetch_page, visible_text
+from ..support.pages import call_links, fetch_page, visible_text
 from ..support.site import every_page, offered_languages
 
 RIGHT_TO_LEFT = {"ar", "fa", "ur"}
@@ -14,16 +14,12 @@ def test_the_whole_first_wave_is_offered():
     assert {language.tag for language in offered_languages()} == FIRST_WAVE
 
 
-def calls(html):
-    return sorted(link["href"] for link in html.select('a[href^="tel:"]'))
-
-
 @pytest.mark.parametrize("tag, path", TRANSLATED)
 def test_page_is_in_its_language_with_the_english_numbers(client, tag, path):
     html = fetch_page(client, path, lang=tag)
     assert html.html["dir"] == ("rtl" if tag in RIGHT_TO_LEFT else "ltr")
     english = fetch_page(client, "/en/" + path.split("/", 2)[2])
-    assert calls(html) == calls(english)
+    assert call_links(html) == call_links(english)
     assert visible_text(html) != visible_text(english)
     # The frame is translated too, not only the page's own text.
     exit_link = html.select_one("a.js-quick-exit")

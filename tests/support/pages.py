@@ -46,6 +46,11 @@ def fetch_page(client, path, status=200, lang="en", **kwargs):
     return html
 
 
+def call_links(html):
+    """The tel: addresses a page offers, sorted."""
+    return sorted(link["href"] for link in html.select('a[href^="tel:"]'))
+
+
 def visible_text(html):
     main = html.find("main")
     return " ".join(main.get_text(" ").split())
