@@ -99,7 +99,9 @@ FOCUS_STATE = """() => {
 def test_every_control_is_reached_by_tab_with_a_visible_focus_never_under_the_exit_bar(browser, live_server, path):
     context = browser.new_context(viewport={"width": 360, "height": 640})
     page = context.new_page()
-    page.goto(live_server.url + path)
+    # Let the scripts settle first: once the worker answers, they show or hide the save buttons.
+    page.goto(live_server.url + path, wait_until="networkidle")
+    page.wait_for_timeout(500)
     page.locator("details").evaluate_all("(all) => all.forEach((d) => d.open = true)")
     controls = page.locator("a[href], button:visible, summary").count()
     seen = 0
