@@ -5,8 +5,12 @@ import hashlib
 import os
 
 import rcssmin
+import rjsmin
 from flask_assets import Bundle, Environment
 from markupsafe import Markup
+
+# The lite view's scripts, each minified and sent inside every lite page (one request), allowed by its hash.
+LITE_SCRIPTS = ()
 
 BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
@@ -23,6 +27,9 @@ def init_app(app):
     css, source = lite_stylesheet(app)
     app.jinja_env.globals["lite_css"] = Markup(css)  # our own file, hashed as is: escaping would break the hash
     app.config["LITE_STYLE_SOURCE"] = source
+    scripts = [lite_script(app, name) for name in LITE_SCRIPTS]
+    app.jinja_env.globals["lite_scripts"] = [Markup(text) for text, _ in scripts]
+    app.config["LITE_SCRIPT_SOURCES"] = [source for _, source in scripts]
     with app.app_context():
         # Build now, so the first visitor does not wait and a broken asset stops start-up.
         for bundle in environment:
@@ -33,5 +40,16 @@ def lite_stylesheet(app):
     """The lite view's minified CSS and the CSP source that allows exactly that text inline."""
     with app.open_resource(os.path.join(app.static_folder, "css", "lite.css"), "r") as file:
         css = rcssmin.cssmin(file.read())
-    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    return css, f"'sha256-{digest}'"
+    return css, hash_source(css)
+
+
+def lite_script(app, name):
+    """One lite-view script, minified, and the CSP source that allows exactly that text inline."""
+    with app.open_resource(os.path.join(app.static_folder, name), "r") as file:
+        script = rjsmin.jsmin(file.read())
+    return script, hash_source(script)
+
+
+def hash_source(text):
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return f"'sha256-{digest}'"

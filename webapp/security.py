@@ -6,11 +6,12 @@ person came from here, and never sets a cookie.
 from flask import current_app, request
 
 
-def content_security_policy(lite_style_source):
-    """This site only; the one inline style allowed is the lite view's stylesheet, by its hash."""
+def content_security_policy(lite_style_source, lite_script_sources=()):
+    """This site only; the inline style and scripts allowed are the lite view's own, each by its hash."""
     return "; ".join(
         [
             "default-src 'self'",
+            " ".join(["script-src 'self'", *lite_script_sources]),
             f"style-src 'self' {lite_style_source}",
             # data: only so a page can say "no icon" without a request (<link rel=icon href="data:,">)
             "img-src 'self' data:",
@@ -46,5 +47,7 @@ def set_security_headers(response):
 
 
 def init_app(app):
-    app.config["CONTENT_SECURITY_POLICY"] = content_security_policy(app.config["LITE_STYLE_SOURCE"])
+    app.config["CONTENT_SECURITY_POLICY"] = content_security_policy(
+        app.config["LITE_STYLE_SOURCE"], app.config["LITE_SCRIPT_SOURCES"]
+    )
     app.after_request(set_security_headers)
