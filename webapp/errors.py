@@ -1,6 +1,8 @@
 """Not-found and server-error pages in the site's layout, with the help numbers on them."""
-from flask import jsonify, render_template, request
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from .language_of_parts import render
 
 API_MESSAGES = {
     404: "There is nothing at this address.",
@@ -26,12 +28,12 @@ def http_error(error):
 
 def not_found(error):
     """The page is not there: say so, and give the numbers."""
-    return render_template("errors/404.html", layout="base.html"), 404
+    return render("errors/404.html", layout="base.html"), 404
 
 
 def server_error(error):
     """Something broke on our side: say so, and give the numbers."""
-    return render_template("errors/500.html", layout="base.html"), 500
+    return render("errors/500.html", layout="base.html"), 500
 
 
 def init_app(app):

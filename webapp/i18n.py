@@ -23,7 +23,9 @@ class Language:
     locale: str  # Babel's name for its catalog
     name: str
     endonym: str
+    script: str  # its writing system: "Latin", "Arabic", "Han"...
     dir: str
+    aliases: tuple = ()  # other tags a browser may send for it ("zh-TW" for "zh-Hant", "tl" for "fil")
     reviewed: bool = False  # a fluent speaker has checked the catalog (English is the source, so True)
 
 
@@ -54,12 +56,19 @@ def review_status(path):
     return match.group(1) if match else "awaiting review"
 
 
+def listed_languages(path):
+    """Every language of the data file, in the picker's order, whether or not its catalog is complete."""
+    with open(path, "rb") as file:
+        return [
+            Language(**{**entry, "aliases": tuple(entry.get("aliases", ()))})
+            for entry in tomllib.load(file)["language"]
+        ]
+
+
 def load_languages(app):
     """Every language of the data file whose catalog is complete; English is the source and always there."""
-    with open(app.config["LANGUAGES_FILE"], "rb") as file:
-        listed = [Language(**entry) for entry in tomllib.load(file)["language"]]
     offered = {}
-    for language in listed:
+    for language in listed_languages(app.config["LANGUAGES_FILE"]):
         path = catalog_path(app, language)
         if language.tag == SOURCE_LANGUAGE:
             offered[language.tag] = dataclasses.replace(language, reviewed=True)
@@ -83,26 +92,23 @@ def current_language():
     return g.language
 
 
-# Regions whose Chinese is written in Simplified characters.
-SIMPLIFIED_CHINESE = {"zh", "zh-cn", "zh-sg", "zh-my"}
-
-
 def negotiate(accept_languages):
     """The offered language that best matches an Accept-Language header, in the browser's order of
-    preference: "ti-ER" finds "ti", "zh-Hans-CN" and "zh-CN" find "zh-Hans"; nothing offered finds English."""
+    preference: "ti-ER" finds "ti", "zh-Hans-CN" and "zh-CN" find "zh-Hans", "zh-TW" finds "zh-Hant",
+    "prs" finds Dari (fa-AF) while "fa" stays Persian; nothing offered finds English."""
     offered = {tag.lower(): tag for tag in languages()}
+    aliases = {alias.lower(): language.tag for language in languages().values() for alias in language.aliases}
     for requested, quality in accept_languages:  # werkzeug sorts by quality, highest first
-        requested = requested.lower()
         if quality <= 0:
             continue
-        if requested in SIMPLIFIED_CHINESE and "zh-hans" in offered:
-            return offered["zh-hans"]
-        # RFC 4647 lookup: drop subtags from the end until an offered tag matches.
-        parts = requested.split("-")
+        # RFC 4647 lookup: drop subtags from the end until an offered tag, or an alias of one, matches.
+        parts = requested.lower().split("-")
         while parts:
             candidate = "-".join(parts)
             if candidate in offered:
                 return offered[candidate]
+            if candidate in aliases:
+                return aliases[candidate]
             parts.pop()
     return SOURCE_LANGUAGE
 

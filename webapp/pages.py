@@ -1,7 +1,8 @@
 """The guidance pages: one template per slug, under a language prefix, in a standard and a lite view."""
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 
 from .i18n import current_language, negotiate
+from . import language_of_parts
 
 bp = Blueprint("pages", __name__)
 
@@ -50,7 +51,7 @@ def render_page(slug, view):
     rendered = current_app.extensions["waymark_rendered_pages"]
     if key not in rendered:
         template = "pages/home.html" if slug == HOME else f"pages/{slug}.html"
-        rendered[key] = render_template(template, slug=slug, layout=LAYOUTS[view])
+        rendered[key] = language_of_parts.render(template, slug=slug, layout=LAYOUTS[view])
     return rendered[key]
 
 
