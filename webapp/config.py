@@ -7,6 +7,9 @@ _ROOT = Path(__file__).resolve().parent.parent
 class Config:
     # Where "Exit this page" goes: a neutral site that says nothing about where the person was.
     QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+    # The public origin (https://waymark.example): canonical and language links become absolute and
+    # /sitemap.xml exists. Empty: links stay relative and there is no sitemap.
+    SITE_URL = ""
     # Any text that names this deployment (a commit, a date). Changing it makes browsers fetch the new
     # service worker, which offers the person the new version.
     RELEASE = ""

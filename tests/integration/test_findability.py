@@ -1,0 +1,94 @@
+"""Found by the people who need it: canonical and language links, a sitemap, robots.txt, descriptions."""
+import xml.etree.ElementTree as ElementTree
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from webapp import create_app
+from webapp.pages import HOME, SLUGS
+
+from ..support.site import every_page, offered_languages, page_path
+
+SITE = "https://waymark.example"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+TAGS = [language.tag for language in offered_languages()]
+
+
+@pytest.fixture(scope="module")
+def public_client():
+    return create_app({"TESTING": True, "SITE_URL": SITE + "/"}).test_client()
+
+
+def head(client, path, **kwargs):
+    response = client.get(path, **kwargs)
+    assert response.status_code == 200, path
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser").head
+
+
+def test_every_page_names_its_canonical_address_and_every_language(public_client):
+    for slug in (HOME, *SLUGS):
+        for tag in ("en", "ar"):
+            path = page_path(tag, slug)
+            html = head(public_client, path)
+            assert html.find("link", rel="canonical")["href"] == SITE + path
+            links = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate")}
+            expected = {other: SITE + page_path(other, slug) for other in TAGS}
+            expected["x-default"] = SITE + ("/" if slug == HOME else page_path("en", slug))
+            assert links == expected, path
+
+
+def test_lite_and_full_views_name_the_standard_page_as_canonical(public_client):
+    canonical = lambda path, **kwargs: head(public_client, path, **kwargs).find("link", rel="canonical")["href"]
+    assert canonical("/en/lite/get-help") == SITE + "/en/get-help"
+    assert canonical("/en/get-help?view=full") == SITE + "/en/get-help"
+    assert canonical("/en/get-help", headers={"Save-Data": "on"}) == SITE + "/en/get-help"
+
+
+def test_the_sitemap_lists_every_page_once_with_its_alternates(public_client):
+    response = public_client.get("/sitemap.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    urls = ElementTree.fromstring(response.data).findall(f"{SITEMAP}url")
+    locations = [url.find(f"{SITEMAP}loc").text for url in urls]
+    assert sorted(locations) == sorted(SITE + path for _, path in every_page())
+    for url in urls:
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
+        assert set(alternates) == {*TAGS, "x-default"}
+        assert url.find(f"{SITEMAP}loc").text in alternates.values()
+    for location in locations[:: len(TAGS)]:  # one language of each page opens
+        assert public_client.get(urlsplit(location).path).status_code == 200
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_robots_out_of_the_api(public_client, client):
+    lines = public_client.get("/robots.txt").get_data(as_text=True).splitlines()
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines and "Disallow: /api/" in lines
+    assert not any(line.startswith("Sitemap:") for line in client.get("/robots.txt").get_data(as_text=True).splitlines())
+
+
+def test_without_a_public_address_links_stay_relative_and_the_host_header_is_never_used(client):
+    html = head(client, "/en/get-help", headers={"Host": "evil.example"})
+    assert html.find("link", rel="canonical") is None
+    assert all(link["href"].startswith("/") for link in html.find_all("link", rel="alternate"))
+    assert "evil.example" not in str(html)
+    assert client.get("/sitemap.xml").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["waymark.example", "ftp://waymark.example", "https://", "https://waymark.example/help", "https://a@waymark.example",
+     "https://waymark.example?x=1", "https://waymark.example\\@evil.example", "javascript:alert(1)"],
+)
+def test_a_public_address_that_is_not_an_origin_stops_start_up(value):
+    with pytest.raises(ValueError, match="WAYMARK_SITE_URL"):
+        create_app({"TESTING": True, "SITE_URL": value})
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_every_page_has_a_description_in_its_language(client, tag):
+    for lite in (False, True):
+        for _, path in every_page(lite=lite, tags=[tag]):
+            description = head(client, path).find("meta", attrs={"name": "description"})["content"]
+            english = head(client, "/en/" + path.split("/", 2)[2]).find("meta", attrs={"name": "description"})["content"]
+            assert len(description) > 20, path
+            assert (description == english) == (tag == "en"), path
