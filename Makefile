@@ -11,9 +11,9 @@ DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 
 .PHONY: run test catalogs browser screenshots bench clean
 
-# No access log: it would record who read which page, and when.
+# deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 run: $(VENV)/.installed catalogs
-	$(BIN)/gunicorn --preload --workers 2 --bind $(HOST):$(PORT) 'webapp:create_app()'
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: $(VENV)/.test-installed catalogs browser
 	$(BIN)/python -m pytest

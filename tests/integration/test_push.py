@@ -96,7 +96,7 @@ def _valid(fake_push):
 
 
 BAD_BODIES = [
-    ("not json", lambda s: "hello", 400),
+    ("not json", lambda s: "hello", 400),  # sent as application/json
     ("a list", lambda s: [s], 400),
     ("no subscription", lambda s: {"lang": "en"}, 400),
     ("endpoint not a string", lambda s: {"subscription": {**s, "endpoint": 5}, "lang": "en"}, 400),
@@ -124,7 +124,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(api, push_app, fake_pu
     before = rows(push_app)
     body = make(_valid(fake_push))
     if isinstance(body, str):
-        response = api.post("/api/push/subscriptions", data=body, content_type="text/plain")
+        response = api.post("/api/push/subscriptions", data=body, content_type="application/json")
     else:
         response = api.post("/api/push/subscriptions", json=body)
     assert response.status_code == status, response.get_json()
@@ -211,7 +211,7 @@ def test_a_busy_push_service_is_tried_again(api, push_app, fake_push):
 
 
 def test_a_failing_push_service_is_given_up_on_and_kept(api, push_app, fake_push, monkeypatch):
-    monkeypatch.setattr("webapp.push.retry_delay", lambda problem, attempt: 0)
+    monkeypatch.setattr("webapp.push.sending.retry_delay", lambda problem, attempt: 0)
     subscribe(api, fake_push.subscribe("broken"), "en")
     fake_push.script("broken", 500, 502, 503, 500)
     assert send(push_app) == "sent 0, removed 0, failed 1"

@@ -91,6 +91,8 @@ def strings(value):
 
 def read_json():
     """The request's JSON, or BadSubscription: bad syntax, absurd nesting, NUL or lone surrogates."""
+    if not request.is_json:
+        raise BadSubscription("Send the body as JSON, with the header Content-Type: application/json.", 415)
     try:
         body = json.loads(request.get_data(cache=True))
     except (ValueError, RecursionError):

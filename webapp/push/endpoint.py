@@ -16,6 +16,7 @@ from .model import MAX_ENDPOINT_LENGTH
 # RFC 3986's characters, less "%" in the host (checked below): nothing a parser could read two ways.
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 DEFAULT_PORTS = {"https": 443, "http": 80}
 
 NOT_A_PUSH_SERVICE = "The endpoint must be an https address of a known push service."
@@ -27,6 +28,11 @@ def parse_origins(value):
     """Allowed push origins from the setting: a list, or a comma-separated string."""
     items = value.split(",") if isinstance(value, str) else value
     return [item.strip().rstrip("/").lower() for item in items if item.strip()]
+
+
+def _same_escapes(text):
+    """Windows' push service writes %2b, urllib3 writes %2B: the same bytes on the wire."""
+    return PERCENT_ESCAPE.sub(lambda escape: escape.group().upper(), text)
 
 
 def _ip(host):
@@ -60,7 +66,7 @@ def endpoint_problem(endpoint, allowed_origins):
         return "The endpoint is not a valid web address."
     if url.scheme not in DEFAULT_PORTS or not url.host:
         return NOT_A_PUSH_SERVICE
-    if url.url != endpoint or url.auth is not None or url.fragment is not None or url.port == 0 or "%" in url.host:
+    if _same_escapes(url.url) != _same_escapes(endpoint) or url.auth is not None or url.fragment is not None or url.port == 0 or "%" in url.host:
         return NOT_NORMAL
     address = _ip(url.host)
     if address is None and not HOST_NAME.fullmatch(url.host):
