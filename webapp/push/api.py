@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..i18n import languages
 from .endpoint import endpoint_problem
@@ -93,8 +94,12 @@ def read_json():
     """The request's JSON, or BadSubscription: bad syntax, absurd nesting, NUL or lone surrogates."""
     if not request.is_json:
         raise BadSubscription("Send the body as JSON, with the header Content-Type: application/json.", 415)
+    data = request.get_data(cache=True)
+    if request.content_length is None and len(data) >= MAX_BODY_BYTES:
+        # A chunked body is cut at the limit by werkzeug without an error: it was too large.
+        raise RequestEntityTooLarge()
     try:
-        body = json.loads(request.get_data(cache=True))
+        body = json.loads(data)
     except (ValueError, RecursionError):
         raise BadSubscription("Send a JSON object (UTF-8, not nested deeper than a subscription is).", 400) from None
     for text in strings(body):
