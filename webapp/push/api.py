@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..i18n import languages
 from .endpoint import endpoint_problem
-from .model import Subscription, db
+from .model import MAX_ENDPOINT_LENGTH, Subscription, db
 
 # No storage_uri here: Flask-Limiter then reads RATELIMIT_STORAGE_URI (memory:// by default).
 limiter = Limiter(key_func=get_remote_address)
@@ -173,6 +173,8 @@ def unsubscribe():
         return error(str(problem), problem.status)
     if not isinstance(body, dict) or not isinstance(body.get("endpoint"), str):
         return error("Send a JSON object with the 'endpoint' to forget.", 400)
+    if len(body["endpoint"]) > MAX_ENDPOINT_LENGTH:
+        return error("The endpoint is too long to be a push service address.", 422)
     db.session.execute(db.delete(Subscription).where(Subscription.endpoint == body["endpoint"]))
     db.session.commit()
     return "", 204
@@ -182,4 +184,6 @@ def unsubscribe():
 def openapi():
     """The API's OpenAPI document."""
     document = json.loads((Path(__file__).parent.parent / "openapi.json").read_text())
+    lang = document["components"]["schemas"]["SubscribeRequest"]["properties"]["lang"]
+    lang["enum"] = sorted(languages())  # the languages offered now: only complete catalogs count
     return jsonify(document)
