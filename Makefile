@@ -15,8 +15,11 @@ DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 run: $(VENV)/.installed catalogs
 	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
+# The push storage tests run on PostgreSQL too: scripts/start-postgresql.sh starts Debian's (or stops here).
 test: $(VENV)/.test-installed catalogs browser
-	$(BIN)/python -m pytest
+	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
+	  || { echo "make test: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
+	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/python -m pytest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
