@@ -8,7 +8,9 @@ import base64
 import os
 from pathlib import Path
 
+import sqlalchemy
 from cryptography.hazmat.primitives import serialization
+from flask_migrate import Migrate, stamp, upgrade
 from py_vapid import Vapid
 
 from .api import bp, check_subscription, limiter
@@ -16,6 +18,9 @@ from .cli import push
 from .endpoint import endpoint_problem, parse_origins
 from .model import Subscription, db
 from .sending import Sender, notice_texts, retry_delay, send_notice
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+FIRST_REVISION = "0001"  # the table as db.create_all() made it before there were migrations
 
 __all__ = ["Sender", "Subscription", "check_subscription", "db", "endpoint_problem", "init_app", "limiter",
            "notice_texts", "parse_origins", "retry_delay", "send_notice"]
@@ -48,19 +53,29 @@ def create_sqlite_file(uri):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
+def migrate_database():
+    """Bring the tables up to date (what `flask --app webapp db upgrade` does), adopting a database made
+    before migrations existed."""
+    tables = sqlalchemy.inspect(db.engine).get_table_names()
+    if "push_subscription" in tables and "alembic_version" not in tables:
+        stamp(directory=str(MIGRATIONS), revision=FIRST_REVISION)
+    upgrade(directory=str(MIGRATIONS))
+
+
 def init_app(app):
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config.get("DATABASE_URL")
                           or f"sqlite:///{os.path.join(app.instance_path, 'waymark.sqlite')}")
     app.config["PUSH_ALLOWED_ORIGINS"] = parse_origins(app.config["PUSH_ALLOWED_ORIGINS"])
     create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
+    Migrate(app, db, directory=str(MIGRATIONS))
     limiter.init_app(app)
     vapid = load_or_create_vapid(app.config.get("VAPID_PRIVATE_KEY_FILE")
                                  or os.path.join(app.instance_path, "vapid_private.pem"))
     app.extensions["waymark_vapid"] = vapid
     app.extensions["waymark_vapid_public_key"] = public_key_b64(vapid)
     with app.app_context():
-        db.create_all()
+        migrate_database()
         # gunicorn --preload forks after this: a pooled connection would be shared by every worker.
         db.engine.dispose()
     app.register_blueprint(bp)
