@@ -104,7 +104,7 @@ def test_workers_forked_after_preload_share_no_database_connection(tmp_path, fak
     """--preload with several workers on PostgreSQL, subscribes fired the moment the port opens."""
     env = settings(tmp_path, fake_push, database=postgresql_url, WAYMARK_PUSH_RATE_LIMIT="1000 per minute")
     subscriptions = [fake_push.subscribe(f"fork{n}") for n in range(24)]
-    with Gunicorn(env=env, extra=["--workers", "3", "--worker-class", "sync", "--preload", "--timeout", "20"],
+    with Gunicorn(env=env, extra=["--workers", "3", "--worker-class", "sync", "--threads", "1", "--preload", "--timeout", "20"],
                   wait=False) as server:
         server.wait_until_up()
         start = threading.Barrier(8)

@@ -4,6 +4,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,8 +40,10 @@ class Gunicorn:
         self.process = None
 
     def __enter__(self):
+        # gunicorn's log goes to a file: a pipe nobody reads would block it once full.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, start_new_session=True,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
         if self.wait:
             self.wait_until_up()
         return self
@@ -49,7 +52,8 @@ class Gunicorn:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"gunicorn stopped: {self.log.read().decode()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
@@ -70,4 +74,4 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-        self.process.stderr.close()
+        self.log.close()
