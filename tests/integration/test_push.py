@@ -293,3 +293,42 @@ def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_pus
     fake_push.script("unknown", 404)
     assert send(push_app) == "sent 0, removed 1, failed 0"
     assert rows(push_app) == []
+
+
+def test_an_endpoint_that_never_answers_gets_a_bounded_time(api, push_app, monkeypatch):
+    """A push service that accepts connections and never answers holds a send for ENDPOINT_TIME_LIMIT at
+    most: here 1.2 s with 0.5 s per request, so at most 3 connections, where 4 attempts would be made."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    connections = []
+
+    def accept_and_say_nothing():
+        while True:
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept_and_say_nothing, daemon=True).start()
+    origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    silent = create_app({**push_app.config, "PUSH_ALLOWED_ORIGINS": origin})
+    with silent.app_context():
+        db.session.add(Subscription(endpoint=f"{origin}/push/silent", p256dh=browser_keys()[1],
+                                    auth=b64url(bytes(16)), lang="en"))
+        db.session.commit()
+    monkeypatch.setattr("webapp.push.sending.REQUEST_TIMEOUT", 0.5)
+    monkeypatch.setattr("webapp.push.sending.ENDPOINT_TIME_LIMIT", 1.2)
+    monkeypatch.setattr("webapp.push.sending.retry_delay", lambda problem, attempt: 0)
+    try:
+        assert send(silent) == "sent 0, removed 0, failed 1"
+        assert 1 <= len(connections) <= 3
+    finally:
+        listener.close()
+        for connection in connections:
+            connection.close()
+        with silent.app_context():
+            db.engine.dispose()

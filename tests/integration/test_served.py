@@ -91,8 +91,12 @@ def test_a_chunked_body_over_4_kb_gets_a_json_413(tmp_path, fake_push):
     assert "4 KB" in response.json()["error"]
 
 
-def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "made world-readable before"])
+def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing):
     path = tmp_path / "new.sqlite"
+    if existing:
+        path.touch(mode=0o644)
+        os.chmod(path, 0o644)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
                       "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
     assert path.stat().st_mode & 0o777 == 0o600

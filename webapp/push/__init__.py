@@ -45,12 +45,14 @@ def public_key_b64(vapid):
 
 
 def create_sqlite_file(uri):
-    """Make the SQLite file readable by its owner only before SQLite creates it world-readable."""
+    """Make the SQLite file readable by its owner only (SQLite would create it world-readable; its
+    journal files copy the database file's mode)."""
     prefix = "sqlite:///"
     if uri.startswith(prefix) and len(uri) > len(prefix) and not uri.startswith(prefix + ":memory:"):
         path = Path(uri[len(prefix):].split("?", 1)[0])
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)  # a file an earlier release made world-readable, too
 
 
 def migrate_database():
