@@ -13,7 +13,8 @@ from urllib3.util import parse_url
 
 from .model import MAX_ENDPOINT_LENGTH
 
-# RFC 3986's characters, less "%" in the host (checked below): nothing a parser could read two ways.
+# RFC 3986's characters only. The round trip through parse_url below refuses the same inputs today; this
+# gate does not depend on how a later urllib3 chooses to normalise.
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
 PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
