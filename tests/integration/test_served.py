@@ -126,6 +126,7 @@ def test_workers_forked_after_preload_share_no_database_connection(tmp_path, fak
     with engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT count(*) FROM push_subscription").scalar()
         connection.exec_driver_sql("DROP TABLE push_subscription")
+        connection.exec_driver_sql("DROP TABLE alembic_version")
         connection.commit()
     engine.dispose()
     assert stored == 24
