@@ -15,7 +15,7 @@ from webapp.push import db
 
 from ..support.fake_push import FakePushService
 from ..support.gunicorn import Gunicorn
-from ..support.postgresql import postgresql_url  # noqa: F401 (a fixture)
+from ..support.postgresql import throwaway_database
 
 URL = "/api/push/subscriptions"
 
@@ -104,8 +104,15 @@ def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing):
         db.engine.dispose()
 
 
-def test_workers_forked_after_preload_share_no_database_connection(tmp_path, fake_push, postgresql_url):
+@pytest.fixture
+def fresh_postgresql_url():
+    with throwaway_database() as url:
+        yield url
+
+
+def test_workers_forked_after_preload_share_no_database_connection(tmp_path, fake_push, fresh_postgresql_url):
     """--preload with several workers on PostgreSQL, subscribes fired the moment the port opens."""
+    postgresql_url = fresh_postgresql_url
     env = settings(tmp_path, fake_push, database=postgresql_url, WAYMARK_PUSH_RATE_LIMIT="1000 per minute")
     subscriptions = [fake_push.subscribe(f"fork{n}") for n in range(24)]
     with Gunicorn(env=env, extra=["--workers", "3", "--worker-class", "sync", "--threads", "1", "--preload", "--timeout", "20"],
@@ -125,8 +132,5 @@ def test_workers_forked_after_preload_share_no_database_connection(tmp_path, fak
     engine = sqlalchemy.create_engine(postgresql_url)
     with engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT count(*) FROM push_subscription").scalar()
-        connection.exec_driver_sql("DROP TABLE push_subscription")
-        connection.exec_driver_sql("DROP TABLE alembic_version")
-        connection.commit()
     engine.dispose()
     assert stored == 24
