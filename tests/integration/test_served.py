@@ -83,6 +83,12 @@ def test_a_forwarded_proto_from_loopback_is_not_believed_without_a_proxy_count(t
         assert redirect.status_code in (301, 308) and redirect.headers["Location"] == "/en/"
 
 
+def test_behind_a_counted_proxy_its_forwarded_proto_is_believed(tmp_path, fake_push):
+    with Gunicorn(env=settings(tmp_path, fake_push, WAYMARK_PROXY_COUNT="1")) as server:
+        response = server.get("/en/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"})
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
 def test_a_chunked_body_over_4_kb_gets_a_json_413(tmp_path, fake_push):
     with Gunicorn(env=settings(tmp_path, fake_push)) as server:
         chunks = (b'{"pad": "' + b"x" * 1000 for _ in range(6))

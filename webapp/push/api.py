@@ -136,8 +136,8 @@ def public_key():
 
 
 def upsert(endpoint, p256dh, auth, lang):
-    """201 when this endpoint is new, 200 when it was known: one statement each, so two identical
-    subscribes at the same moment both succeed and leave one row."""
+    """201 when this endpoint is new, 200 when it was known. The insert cannot collide (ON CONFLICT DO
+    NOTHING), so two identical subscribes at the same moment both succeed and leave one row."""
     insert = INSERT[db.engine.dialect.name]
     added = db.session.execute(
         insert(Subscription).values(endpoint=endpoint, p256dh=p256dh, auth=auth, lang=lang)
