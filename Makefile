@@ -11,12 +11,15 @@ DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 
 .PHONY: run test catalogs browser screenshots bench clean
 
-# No access log: it would record who read which page, and when.
+# deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 run: $(VENV)/.installed catalogs
-	$(BIN)/gunicorn --preload --workers 2 --bind $(HOST):$(PORT) 'webapp:create_app()'
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
+# The push storage tests run on PostgreSQL too: scripts/start-postgresql.sh starts Debian's (or stops here).
 test: $(VENV)/.test-installed catalogs browser
-	$(BIN)/python -m pytest
+	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
+	  || { echo "make test: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
+	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/python -m pytest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
