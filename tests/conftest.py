@@ -5,6 +5,7 @@ from webapp import create_app
 from webapp.pages import HOME, SLUGS
 
 from .support.browser import launch_browser
+from .support.postgresql import postgresql_url  # noqa: F401 (one throwaway database for the session)
 from .support.servers import LiveServer
 
 

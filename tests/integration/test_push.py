@@ -12,7 +12,6 @@ from webapp import create_app
 from webapp.push import Subscription, db
 
 from ..support.fake_push import FakePushService, b64url, browser_keys
-from ..support.postgresql import postgresql_url  # noqa: F401 (a fixture)
 
 BACKENDS = ["sqlite", "postgresql"]
 FORBIDDEN = ("slavery", "trafficking", "exploitation")

@@ -8,7 +8,6 @@ from webapp import create_app
 from webapp.push import Subscription, db
 
 from ..support.fake_push import FakePushService, b64url
-from ..support.postgresql import postgresql_url  # noqa: F401 (a fixture)
 
 BACKENDS = ["sqlite", "postgresql"]
 URL = "/api/push/subscriptions"

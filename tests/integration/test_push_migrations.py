@@ -6,7 +6,6 @@ import sqlalchemy
 from webapp import create_app
 from webapp.push import db
 
-from ..support.postgresql import postgresql_url  # noqa: F401 (a fixture)
 
 # The table exactly as the first releases' db.create_all() made it.
 OLD = sqlalchemy.MetaData()

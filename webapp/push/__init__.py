@@ -8,19 +8,18 @@ import base64
 import os
 from pathlib import Path
 
-import sqlalchemy
 from cryptography.hazmat.primitives import serialization
-from flask_migrate import Migrate, stamp, upgrade
+from flask_migrate import Migrate
 from py_vapid import Vapid
 
 from .api import bp, check_subscription, limiter
 from .cli import push
 from .endpoint import endpoint_problem, parse_origins
 from .model import Subscription, db
+from .schema import MIGRATIONS, prepare_database
 from .sending import Sender, notice_texts, retry_delay, send_notice
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-FIRST_REVISION = "0001"  # the table as db.create_all() made it before there were migrations
+DATABASE_CONNECT_TIMEOUT = 5  # seconds
 
 __all__ = ["Sender", "Subscription", "check_subscription", "db", "endpoint_problem", "init_app", "limiter",
            "notice_texts", "parse_origins", "retry_delay", "send_notice"]
@@ -55,18 +54,15 @@ def create_sqlite_file(uri):
         os.chmod(path, 0o600)  # a file an earlier release made world-readable, too
 
 
-def migrate_database():
-    """Bring the tables up to date (what `flask --app webapp db upgrade` does), adopting a database made
-    before migrations existed."""
-    tables = sqlalchemy.inspect(db.engine).get_table_names()
-    if "push_subscription" in tables and "alembic_version" not in tables:
-        stamp(directory=str(MIGRATIONS), revision=FIRST_REVISION)
-    upgrade(directory=str(MIGRATIONS))
-
-
 def init_app(app):
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config.get("DATABASE_URL")
                           or f"sqlite:///{os.path.join(app.instance_path, 'waymark.sqlite')}")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database that is down or unreachable answers the API's request in seconds, not minutes; a
+        # connection the server closed while idle is noticed before it is used.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     app.config["PUSH_ALLOWED_ORIGINS"] = parse_origins(app.config["PUSH_ALLOWED_ORIGINS"])
     create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
@@ -77,8 +73,6 @@ def init_app(app):
     app.extensions["waymark_vapid"] = vapid
     app.extensions["waymark_vapid_public_key"] = public_key_b64(vapid)
     with app.app_context():
-        migrate_database()
-        # gunicorn --preload forks after this: a pooled connection would be shared by every worker.
-        db.engine.dispose()
+        prepare_database(app)
     app.register_blueprint(bp)
     app.cli.add_command(push)

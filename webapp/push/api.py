@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+import sqlalchemy
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Blueprint, current_app, jsonify, request
 from flask_limiter import Limiter
@@ -17,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..i18n import languages
 from .endpoint import endpoint_problem
 from .model import MAX_ENDPOINT_LENGTH, Subscription, db
+from .schema import prepare_database
 
 # No storage_uri here: Flask-Limiter then reads RATELIMIT_STORAGE_URI (memory:// by default).
 limiter = Limiter(key_func=get_remote_address)
@@ -118,6 +120,32 @@ def error(message, status):
 @bp.before_request
 def limit_body():
     request.max_content_length = MAX_BODY_BYTES
+
+
+DATABASE_DOWN = ("Update notices cannot be changed right now: Waymark's database is not answering. Nothing was "
+                 "changed. Try again in a few minutes.")
+
+
+def database_down():
+    response = jsonify(error=DATABASE_DOWN)
+    response.headers["Retry-After"] = "60"
+    return response, 503
+
+
+@bp.before_request
+def database_ready():
+    """The subscriptions need the database; start-up did not wait for it, so check it is there now."""
+    if request.endpoint in ("push.subscribe", "push.unsubscribe") and not prepare_database(current_app):
+        return database_down()
+    return None
+
+
+@bp.errorhandler(sqlalchemy.exc.OperationalError)
+def database_went_away(problem):
+    """The database stopped answering during this request: nothing was stored; say so, and when to retry."""
+    db.session.rollback()
+    current_app.logger.warning("The database stopped answering: %s", str(problem.orig or problem).strip().splitlines()[0])
+    return database_down()
 
 
 @bp.errorhandler(429)
