@@ -18,9 +18,9 @@ SITE_SOURCES := $(shell find webapp templates translations static content servic
 
 .PHONY: run test catalogs browser screenshots bench clean export serve nginx
 
-# No access log: it would record who read which page, and when.
+# deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 run: $(VENV)/.installed catalogs
-	$(BIN)/gunicorn --preload --workers 2 --bind $(HOST):$(PORT) 'webapp:create_app()'
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 # The whole site as static files in build/site/ (with .br and .gz copies), for nginx, a CDN or a static host.
 export: $(VENV)/.installed catalogs
@@ -33,14 +33,18 @@ build/site.json: $(SITE_SOURCES) | $(VENV)/.installed catalogs
 
 # Production on one machine: nginx serves the export, gunicorn only the push API.
 serve: $(VENV)/.installed catalogs build/site.json nginx
-	deploy/serve.sh $(HOST):$(PORT) 127.0.0.1:$(API_PORT) $(BIN)/gunicorn --preload --workers 2
+	deploy/serve.sh $(HOST):$(PORT) 127.0.0.1:$(API_PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
 
 nginx:
 	@test -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so -a -e /usr/lib/nginx/modules/ngx_http_js_module.so \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(NGINX_PACKAGES); }
 
-test: $(VENV)/.test-installed catalogs browser
-	$(BIN)/python -m pytest
+# The push storage tests run on PostgreSQL too: scripts/start-postgresql.sh starts Debian's (or stops here).
+# The deploy tests run nginx with the modules make serve uses.
+test: $(VENV)/.test-installed catalogs browser nginx
+	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
+	  || { echo "make test: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
+	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/python -m pytest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

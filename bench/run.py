@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.support.browser import launch_browser  # noqa: E402
+from tests.support.gunicorn import Gunicorn  # noqa: E402  (the command `make run` runs)
 from tests.support.site import every_page, offered_languages  # noqa: E402
 from tests.support.wire import measure_first_visit  # noqa: E402
 from webapp.offline import fetched_from  # noqa: E402
@@ -32,40 +33,6 @@ NETWORKS = {
 }
 TIMED_PAGES = ["/en/", "/en/get-help", "/en/lite/", "/en/lite/get-help"]
 WEIGHED_LANGUAGES = ["en", "ar", "ti"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """Waymark as it runs in production, on a free loopback port."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "webapp:create_app()"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/en/", timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.2)
-        self.process.kill()
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def page_weight_table(browser, base_url):
@@ -181,10 +148,53 @@ def push_table(counts=10_000, pools=(4, 16)):
     return "\n".join(rows)
 
 
+SLOW_CLIENT_COUNTS = (4, 8, 16, 24, 31, 32, 40, 64)
+SLOW_CLIENT_PAGES = ["/en/", "/en/get-help", "/ar/", "/en/lite/", "/ti/support-and-rights"]
+
+
+def slowest_page_with_slow_clients(server, count):
+    """Open `count` connections that send half a request and stop (a slow phone link, or an attack),
+    then fetch pages: the slowest answer in seconds, or None if one took 5 s or more."""
+    slow = []
+    try:
+        for _ in range(count):
+            client = socket.create_connection(("127.0.0.1", server.port))
+            client.sendall(b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow")
+            slow.append(client)
+        slowest = 0.0
+        for path in SLOW_CLIENT_PAGES:
+            started = time.monotonic()
+            try:
+                urllib.request.urlopen(server.url + path, timeout=5).read()
+            except OSError:
+                return None
+            slowest = max(slowest, time.monotonic() - started)
+        return slowest
+    finally:
+        for client in slow:
+            client.close()
+
+
+def slow_clients_table():
+    """How many slow clients `make run` survives while still answering pages within a second."""
+    rows = ["| slow clients connected | slowest of 5 pages (ms) | pages within 1 s |", "|---:|---:|---|"]
+    with Gunicorn() as server:
+        urllib.request.urlopen(server.url + "/en/", timeout=30).read()
+        for count in SLOW_CLIENT_COUNTS:
+            slowest = slowest_page_with_slow_clients(server, count)
+            shown = "no answer within 5 s" if slowest is None else f"{slowest * 1000:,.0f}"
+            rows.append(f"| {count} | {shown} | {'yes' if slowest is not None and slowest < 1 else 'no'} |")
+    return "\n".join(rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per timed row (median reported)")
+    parser.add_argument("--only-slow-clients", action="store_true", help="print only the slow-clients table")
     args = parser.parse_args()
+    if args.only_slow_clients:
+        print(slow_clients_table())
+        return
     with Gunicorn() as server, sync_playwright() as playwright:
         browser = launch_browser(playwright)
         print("### Bytes on the wire, first visit (service worker blocked)\n")
@@ -199,6 +209,8 @@ def main():
         browser.close()
     print("\n### Sending a push notice (fake push service on loopback, `flask push send` code)\n")
     print(push_table())
+    print("\n### Slow clients (`make run`: one gunicorn process, 32 threads; each client sends half a request)\n")
+    print(slow_clients_table())
 
 
 if __name__ == "__main__":

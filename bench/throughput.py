@@ -91,7 +91,7 @@ def main():
         with Process(["nginx", "-p", str(plain), "-c", str(plain / "nginx.conf"), "-g", "daemon off;"], plain_port,
                      build / "plain.log"):
             rows.append(("plain nginx, one file", *wrk(f"http://127.0.0.1:{plain_port}{PAGE}", arguments.seconds, 50)))
-        gunicorn = [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{api_port}", "webapp:create_app()"]
+        gunicorn = [python, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{api_port}"]
         with Process(gunicorn, api_port, build / "api.log", cwd=ROOT, env={**env, "WAYMARK_PROXY_COUNT": "1"}), \
                 Process(["nginx", "-p", str(build / "nginx"), "-c", str(build / "nginx" / "nginx.conf"), "-g",
                          "daemon off;"], serve_port, build / "serve.log"):

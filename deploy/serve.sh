@@ -9,7 +9,7 @@ python=.venv/bin/python
 $python deploy/render_nginx.py --listen "$listen" --api "$api"
 nginx -t -q -p build/nginx -c "$PWD/build/nginx/nginx.conf"
 # nginx is the one proxy in front of the API: trust its X-Forwarded-For and -Proto, and no one else's.
-WAYMARK_PROXY_COUNT=1 "$@" --bind "$api" 'webapp:create_app()' &
+WAYMARK_PROXY_COUNT=1 "$@" --bind "$api" &
 api_pid=$!
 trap 'kill "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM

@@ -65,5 +65,5 @@ def pytest_report_header(config):
     import os
 
     if os.environ.get("WAYMARK_TEST_POSTGRESQL_URL"):
-        return "push storage tests: SQLite and PostgreSQL"
-    return "push storage tests: SQLite only (set WAYMARK_TEST_POSTGRESQL_URL to add PostgreSQL; .ci/run does)"
+        return "push storage tests: SQLite and PostgreSQL (WAYMARK_TEST_POSTGRESQL_URL)"
+    return "push storage tests: SQLite and PostgreSQL (started by scripts/start-postgresql.sh)"

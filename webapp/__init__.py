@@ -20,10 +20,11 @@ def create_app(test_config=None):
     if test_config is not None:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["PROXY_COUNT"]:
-        # Behind that many proxies, trust their X-Forwarded-For and -Proto: https and client addresses.
+    if int(app.config["PROXY_COUNT"]):
+        # Behind that many proxies, trust their X-Forwarded-For and -Proto: client addresses and https.
+        # Never X-Forwarded-Host: nothing needs the host (redirects are paths), so nothing may be told it.
         count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     from . import assets, delivery, errors, export, findability, helplines, i18n, offline, pages, push, quick_exit, security, updates
 

@@ -34,6 +34,9 @@ class Config:
     PUSH_TTL = 7 * 24 * 3600  # a phone that is off for a week still gets the notice
     PUSH_POOL_SIZE = 16
     PUSH_RATE_LIMIT = "20 per minute"
+    # Where Flask-Limiter counts: this process's memory (one gunicorn process, as `make run` starts);
+    # with several servers, a storage they share (redis://host:6379).
+    RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(_ROOT / "translations")

@@ -3,6 +3,8 @@
 The list follows OWASP's HTTP headers cheat sheet; Waymark adds `no-referrer` so that no site learns a
 person came from here, and never sets a cookie.
 """
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import current_app, request
 
 
@@ -23,9 +25,11 @@ def content_security_policy(lite_style_source, lite_script_sources=()):
     )
 
 
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+# Features Waymark never uses, refused for every frame (interest-cohort is gone from browsers: not named).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 
 HASHED_ASSET_PREFIX = "/static/gen/"
+API_PREFIX = "/api/"
 
 
 def set_security_headers(response):
@@ -41,9 +45,26 @@ def set_security_headers(response):
     if request.path.startswith(HASHED_ASSET_PREFIX) and response.status_code in (200, 304):
         # The name changes whenever the content does, so a copy never goes stale.
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    if request.path.startswith(API_PREFIX):
+        # Answers about one browser's subscription: never stored, never read by another site.
+        headers["Cache-Control"] = "no-store"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if response.status_code == 204:
+        headers.remove("Content-Type")  # there is no content to have a type
+    if "Location" in headers:
+        headers["Location"] = without_own_origin(headers["Location"])
     # Waymark never needs a cookie; drop any that a library might add.
     headers.remove("Set-Cookie")
     return response
+
+
+def without_own_origin(location):
+    """A redirect inside the site as a path: werkzeug's slash redirect (/en to /en/) would otherwise
+    name whatever Host header the request carried, and a cache keyed on the path could keep it."""
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc.lower() == request.host.lower():
+        return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return location
 
 
 def init_app(app):

@@ -50,7 +50,7 @@ def nginx(flask_app, build):
     subprocess.run([sys.executable, "deploy/render_nginx.py", "--listen", f"127.0.0.1:{port}", "--api",
                     f"127.0.0.1:{api_port}", "--build", str(build)], check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
     config = str(build / "nginx" / "nginx.conf")
-    gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{api_port}", "webapp:create_app()"]
+    gunicorn = [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{api_port}"]
     with Process(gunicorn, api_port, build / "gunicorn.log", env={**env, "WAYMARK_PROXY_COUNT": "1"}, cwd=PROJECT_ROOT), \
             Process(["nginx", "-p", str(build / "nginx"), "-c", config, "-g", "daemon off;"], port, build / "nginx.log"):
         yield f"http://127.0.0.1:{port}", urllib3.PoolManager(maxsize=4, retries=False)

@@ -1,10 +1,9 @@
 """Push: the subscription API, its checks, and sending real Web Push to a fake push service on loopback.
 
-The storage tests run on SQLite, and on PostgreSQL too when WAYMARK_TEST_POSTGRESQL_URL names one
-(.ci/run starts Debian's PostgreSQL for this when it can).
+The storage tests run on SQLite and on PostgreSQL (tests/support/postgresql.py starts one, or fails).
 """
+import datetime
 import json
-import os
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -13,9 +12,9 @@ from webapp import create_app
 from webapp.push import Subscription, db
 
 from ..support.fake_push import FakePushService, b64url, browser_keys
+from ..support.postgresql import postgresql_url  # noqa: F401 (a fixture)
 
-POSTGRESQL = os.environ.get("WAYMARK_TEST_POSTGRESQL_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRESQL else [])
+BACKENDS = ["sqlite", "postgresql"]
 FORBIDDEN = ("slavery", "trafficking", "exploitation")
 
 
@@ -27,7 +26,7 @@ def fake_push():
 
 @pytest.fixture(params=BACKENDS)
 def push_app(request, tmp_path, fake_push):
-    url = f"sqlite:///{tmp_path / 'push.sqlite'}" if request.param == "sqlite" else POSTGRESQL
+    url = f"sqlite:///{tmp_path / 'push.sqlite'}" if request.param == "sqlite" else request.getfixturevalue("postgresql_url")
     app = create_app({"TESTING": True, "DATABASE_URL": url, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"),
                       "PUSH_ALLOWED_ORIGINS": fake_push.origin, "PUSH_RATE_LIMIT": "1000 per minute"})
     with app.app_context():
@@ -96,7 +95,7 @@ def _valid(fake_push):
 
 
 BAD_BODIES = [
-    ("not json", lambda s: "hello", 400),
+    ("not json", lambda s: "hello", 400),  # sent as application/json
     ("a list", lambda s: [s], 400),
     ("no subscription", lambda s: {"lang": "en"}, 400),
     ("endpoint not a string", lambda s: {"subscription": {**s, "endpoint": 5}, "lang": "en"}, 400),
@@ -124,7 +123,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(api, push_app, fake_pu
     before = rows(push_app)
     body = make(_valid(fake_push))
     if isinstance(body, str):
-        response = api.post("/api/push/subscriptions", data=body, content_type="text/plain")
+        response = api.post("/api/push/subscriptions", data=body, content_type="application/json")
     else:
         response = api.post("/api/push/subscriptions", json=body)
     assert response.status_code == status, response.get_json()
@@ -184,10 +183,17 @@ def test_each_subscriber_gets_a_neutral_notice_in_their_language(api, push_app, 
     assert delivered["english"].payload["title"] == "New information in Waymark"
     assert delivered["arabic"].payload["title"] == arabic_title != "New information in Waymark"
     assert delivered["arabic"].payload["url"] == "/ar/updates"
+    newest = push_app.extensions["waymark_updates"][0]
     for delivery in delivered.values():
+        # The notice says only that there is news: no title or text of the update, in any language.
+        assert set(delivery.payload) == {"title", "body", "url", "tag", "lang"}
+        with push_app.test_request_context(), force_locale(delivery.payload["lang"]):
+            assert delivery.payload["body"] == gettext("Tap to see what changed.")
+            secrets = [gettext(newest.title), *(gettext(paragraph) for paragraph in newest.paragraphs)]
         text = json.dumps(delivery.payload, ensure_ascii=False).lower()
         assert not any(word in text for word in FORBIDDEN), text
-        assert delivery.ttl > 0
+        assert not any(secret.lower() in text for secret in [newest.title, *secrets]), text
+        assert delivery.ttl == 7 * 24 * 3600  # the README: a phone that is off for a week still gets it
         assert delivery.urgency == "normal" and delivery.topic == "waymark-update"
         assert delivery.vapid_key == push_app.extensions["waymark_vapid_public_key"]
     with push_app.app_context():
@@ -211,7 +217,7 @@ def test_a_busy_push_service_is_tried_again(api, push_app, fake_push):
 
 
 def test_a_failing_push_service_is_given_up_on_and_kept(api, push_app, fake_push, monkeypatch):
-    monkeypatch.setattr("webapp.push.retry_delay", lambda problem, attempt: 0)
+    monkeypatch.setattr("webapp.push.sending.retry_delay", lambda problem, attempt: 0)
     subscribe(api, fake_push.subscribe("broken"), "en")
     fake_push.script("broken", 500, 502, 503, 500)
     assert send(push_app) == "sent 0, removed 0, failed 1"
@@ -233,11 +239,96 @@ def test_retry_after_is_honoured_or_ignored_safely(header, expected):
         assert delay == expected
 
 
-def test_the_allow_list_is_checked_again_before_sending(push_app, fake_push, tmp_path):
-    with push_app.app_context():
-        db.session.add(Subscription(endpoint="https://push.example.com/sneaked-in", p256dh=browser_keys()[1],
+@pytest.fixture
+def recorder():
+    """A second push service on loopback: anything it receives left the server where it must not."""
+    with FakePushService() as service:
+        yield service
+
+
+def test_the_allow_list_is_checked_again_before_sending(push_app, fake_push, recorder, tmp_path):
+    # Subscribed while the recorder was allowed; the list has changed since.
+    before = create_app({"TESTING": True, "DATABASE_URL": push_app.config["SQLALCHEMY_DATABASE_URI"],
+                         "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"),
+                         "PUSH_ALLOWED_ORIGINS": f"{fake_push.origin},{recorder.origin}"})
+    assert subscribe(before.test_client(), recorder.subscribe("was-allowed")).status_code == 201
+    with before.app_context():
+        db.engine.dispose()
+    assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert recorder.attempts == {}
+
+
+def test_a_redirect_from_a_push_service_is_not_followed(api, push_app, fake_push, recorder):
+    subscribe(api, fake_push.subscribe("bouncer"), "en")
+    inside = recorder.subscribe("inside")["endpoint"]
+    fake_push.script("bouncer", (307, {"Location": inside}), (307, {"Location": inside}),
+                     (307, {"Location": inside}), (307, {"Location": inside}))
+    assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert fake_push.attempts["bouncer"] >= 1
+    assert recorder.attempts == {}
+
+
+def test_a_subscription_failing_for_days_is_removed_and_a_brief_failure_is_not(api, push_app, fake_push, monkeypatch):
+    subscribe(api, fake_push.subscribe("dying"), "en")
+    subscribe(api, fake_push.subscribe("flaky"), "en")
+    start = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.timezone.utc)
+    outcomes = []
+    for day in range(4):
+        monkeypatch.setattr("webapp.push.sending.now", lambda day=day: start + datetime.timedelta(days=day))
+        fake_push.script("dying", 400)
+        if day < 2:
+            fake_push.script("flaky", 400)  # then it recovers: its count starts again
+        outcomes.append(send(push_app))
+        if day == 1:  # three failures within a day are not "days of failures"
+            fake_push.script("dying", 400)
+            fake_push.script("flaky", 400)
+            outcomes.append(send(push_app))
+    assert outcomes == ["sent 0, removed 0, failed 2", "sent 0, removed 0, failed 2", "sent 0, removed 0, failed 2",
+                        "sent 1, removed 0, failed 1", "sent 1, removed 1, failed 0"]
+    assert [row[0].rsplit("/", 1)[1] for row in rows(push_app)] == ["flaky"]
+
+
+def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_push):
+    subscribe(api, fake_push.subscribe("unknown"), "en")
+    fake_push.script("unknown", 404)
+    assert send(push_app) == "sent 0, removed 1, failed 0"
+    assert rows(push_app) == []
+
+
+def test_an_endpoint_that_never_answers_gets_a_bounded_time(api, push_app, monkeypatch):
+    """A push service that accepts connections and never answers holds a send for ENDPOINT_TIME_LIMIT at
+    most: here 1.2 s with 0.5 s per request, so at most 3 connections, where 4 attempts would be made."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    connections = []
+
+    def accept_and_say_nothing():
+        while True:
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept_and_say_nothing, daemon=True).start()
+    origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    silent = create_app({**push_app.config, "PUSH_ALLOWED_ORIGINS": origin})
+    with silent.app_context():
+        db.session.add(Subscription(endpoint=f"{origin}/push/silent", p256dh=browser_keys()[1],
                                     auth=b64url(bytes(16)), lang="en"))
         db.session.commit()
-    attempts_before = dict(fake_push.attempts)
-    assert send(push_app) == "sent 0, removed 0, failed 1"
-    assert fake_push.attempts == attempts_before
+    monkeypatch.setattr("webapp.push.sending.REQUEST_TIMEOUT", 0.5)
+    monkeypatch.setattr("webapp.push.sending.ENDPOINT_TIME_LIMIT", 1.2)
+    monkeypatch.setattr("webapp.push.sending.retry_delay", lambda problem, attempt: 0)
+    try:
+        assert send(silent) == "sent 0, removed 0, failed 1"
+        assert 1 <= len(connections) <= 3
+    finally:
+        listener.close()
+        for connection in connections:
+            connection.close()
+        with silent.app_context():
+            db.engine.dispose()

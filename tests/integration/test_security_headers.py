@@ -75,3 +75,35 @@ def test_behind_a_proxy_https_is_seen_when_configured():
     proxied = create_app({"TESTING": True, "PROXY_COUNT": 1}).test_client()
     response = proxied.get("/en/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_without_a_proxy_count_forged_forwarded_headers_are_ignored(client):
+    response = client.get("/en/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert "Strict-Transport-Security" not in response.headers
+
+
+@pytest.mark.parametrize("path, location", [("/en", "/en/"), ("/", "/en/"), ("/ar", "/ar/")])
+def test_a_forged_host_never_reaches_a_redirect(client, path, location):
+    response = client.get(path, headers={"Host": "evil.example", "Accept-Language": "en"})
+    assert response.status_code in (301, 302, 303, 307, 308)
+    assert response.headers["Location"] == location
+
+
+def test_behind_a_proxy_a_forwarded_host_is_not_believed():
+    from webapp import create_app
+
+    proxied = create_app({"TESTING": True, "PROXY_COUNT": 1}).test_client()
+    response = proxied.get("/en", headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"})
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_permissions_policy_names_no_obsolete_feature(response):
+    assert "interest-cohort" not in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/api/push/key", "/api/openapi.json", "/api/nothing"])
+def test_api_answers_are_never_stored_nor_read_by_other_sites(client, path):
+    response = client.get(path)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response.mimetype == "application/json"

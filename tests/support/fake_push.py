@@ -85,7 +85,8 @@ class FakePushService(LoopbackHTTPServer):
                 "keys": {"p256dh": public, "auth": b64url(auth)}}
 
     def script(self, name, *statuses):
-        """Answer the next requests for `name` with these statuses, then 201."""
+        """Answer the next requests for `name` with these statuses, then 201; a (status, headers) pair
+        answers with those headers too (a redirect)."""
         self.scripts[name] = list(statuses)
 
     def verify_vapid(self, authorization):
@@ -116,6 +117,8 @@ class FakePushService(LoopbackHTTPServer):
             self.attempts[name] = self.attempts.get(name, 0) + 1
             scripted = self.scripts.get(name) or []
             status = scripted.pop(0) if scripted else 201
+        if isinstance(status, tuple):  # (status, headers): a redirect, say
+            return status
         if status != 201:
             return status, ({"Retry-After": "1"} if status == 429 else {})
         if not self.decrypt:
