@@ -9,14 +9,39 @@ PORT ?= 8000
 DEBIAN_BROWSER := chromium
 DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 
-.PHONY: run test catalogs browser screenshots bench clean
+# make serve: the push API's private address, and the Debian packages nginx needs.
+API_PORT ?= $(shell echo $$(($(PORT) + 1)))
+NGINX_PACKAGES := nginx libnginx-mod-http-brotli-static libnginx-mod-http-js
+# Everything the export is made from: a change to any of it makes `make serve` export again.
+SITE_SOURCES := $(shell find webapp templates translations static content service_worker -type f \
+  -not -path 'static/gen/*' -not -name '*.mo' -not -name '*.pyc' 2>/dev/null)
+
+.PHONY: run test catalogs browser screenshots bench clean export serve nginx
 
 # deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 run: $(VENV)/.installed catalogs
 	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
+# The whole site as static files in build/site/ (with .br and .gz copies), for nginx, a CDN or a static host.
+export: $(VENV)/.installed catalogs
+	@test -n "$$WAYMARK_SITE_URL" || { echo "make export needs the public address the site will be served from:" \
+	  "make export WAYMARK_SITE_URL=https://waymark.example"; exit 2; }
+	$(BIN)/flask --app webapp export
+
+build/site.json: $(SITE_SOURCES) | $(VENV)/.installed catalogs
+	WAYMARK_SITE_URL=$${WAYMARK_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask --app webapp export
+
+# Production on one machine: nginx serves the export, gunicorn only the push API.
+serve: $(VENV)/.installed catalogs build/site.json nginx
+	deploy/serve.sh $(HOST):$(PORT) 127.0.0.1:$(API_PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
+
+nginx:
+	@test -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so -a -e /usr/lib/nginx/modules/ngx_http_js_module.so \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(NGINX_PACKAGES); }
+
 # The push storage tests run on PostgreSQL too: scripts/start-postgresql.sh starts Debian's (or stops here).
-test: $(VENV)/.test-installed catalogs browser
+# The deploy tests run nginx with the modules make serve uses.
+test: $(VENV)/.test-installed catalogs browser nginx
 	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
 	  || { echo "make test: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
 	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/python -m pytest
@@ -55,8 +80,10 @@ screenshots: $(VENV)/.test-installed catalogs browser
 	$(BIN)/python scripts/screenshots.py
 
 # The benchmark: prints Markdown tables (copy them into the README).
-bench: $(VENV)/.test-installed catalogs browser
+bench: $(VENV)/.test-installed catalogs browser nginx
 	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/throughput.py
 
 clean:
-	rm -rf $(VENV) static/gen instance/assets-manifest.json
+	rm -rf $(VENV) static/gen instance/assets-manifest.json build

@@ -26,7 +26,7 @@ def create_app(test_config=None):
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
-    from . import assets, delivery, errors, findability, helplines, i18n, offline, pages, push, quick_exit, security, updates
+    from . import assets, delivery, errors, export, findability, helplines, i18n, offline, pages, push, quick_exit, security, updates
 
     helplines.init_app(app)
     updates.init_app(app)
@@ -38,6 +38,7 @@ def create_app(test_config=None):
     quick_exit.init_app(app)
     pages.init_app(app)
     findability.init_app(app)
+    export.init_app(app)
     offline.init_app(app)
     push.init_app(app)
     return app

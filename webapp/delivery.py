@@ -13,6 +13,8 @@ COMPRESSIBLE = {
     "application/json",
     "application/manifest+json",
     "image/svg+xml",
+    "application/xml",  # the sitemap: every page with its alternates, large before compression
+    "text/plain",
 }
 
 
