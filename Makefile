@@ -12,11 +12,13 @@ DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 # make serve: the push API's private address, and the Debian packages nginx needs.
 API_PORT ?= $(shell echo $$(($(PORT) + 1)))
 NGINX_PACKAGES := nginx libnginx-mod-http-brotli-static libnginx-mod-http-js
+# make test: the servers the tests start for real, besides PostgreSQL (scripts/start-postgresql.sh).
+TEST_SERVER_PACKAGES := $(NGINX_PACKAGES) redis-server
 # Everything the export is made from: a change to any of it makes `make serve` export again.
 SITE_SOURCES := $(shell find webapp templates translations static content service_worker -type f \
   -not -path 'static/gen/*' -not -name '*.mo' -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: run test catalogs browser screenshots bench clean export serve nginx
+.PHONY: run test catalogs browser screenshots bench clean export serve nginx test-servers
 
 # deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 run: $(VENV)/.installed catalogs
@@ -39,9 +41,13 @@ nginx:
 	@test -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so -a -e /usr/lib/nginx/modules/ngx_http_js_module.so \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(NGINX_PACKAGES); }
 
+test-servers:
+	@dpkg -s $(TEST_SERVER_PACKAGES) >/dev/null 2>&1 \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_SERVER_PACKAGES); }
+
 # The push storage tests run on PostgreSQL too: scripts/start-postgresql.sh starts Debian's (or stops here).
-# The deploy tests run nginx with the modules make serve uses.
-test: $(VENV)/.test-installed catalogs browser nginx
+# The deploy tests run nginx with the modules make serve uses; the shared rate limit test, redis-server.
+test: $(VENV)/.test-installed catalogs browser test-servers
 	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
 	  || { echo "make test: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
 	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/python -m pytest
