@@ -352,7 +352,10 @@ def bfcache_browser(playwright_instance):
 @pytest.mark.parametrize("keep_back_forward_cache", [True, False], ids=["bfcache-restore", "reload-on-back"])
 def test_a_waymark_page_reached_by_back_after_exit_leaves_again_unread(
         browser, bfcache_browser, neutral, waymark, view, keep_back_forward_cache):
-    context = new_context(bfcache_browser if keep_back_forward_cache else browser, waymark, view)
+    # Without the worker: with it, Chromium sometimes reloads the page instead of restoring it (seen once in
+    # two runs; its clients.claim() on first install is the likely cause), which is the other variant.
+    context = new_context(bfcache_browser if keep_back_forward_cache else browser, waymark, view,
+                          service_workers="block")
     try:
         page = slow_down(context.new_page())
         frames = Frames(page)
