@@ -96,23 +96,9 @@
     };
   }
 
-  // A page kept in the back-forward cache is blanked as it goes in, because Chromium can paint it again
-  // before "pageshow" runs; restored after an exit, it leaves again, else it shows itself again.
-  var titleBeforeCache = "";
-  window.addEventListener("pagehide", function (event) {
-    if (!event.persisted || exited) return;
-    titleBeforeCache = document.title;
-    hidePage();
-  });
+  // A page restored from the back-forward cache after an exit leaves again.
   window.addEventListener("pageshow", function (event) {
-    if (!event.persisted) return;
-    if (exited || exitedEarlier()) {
-      exitNow(true);
-      return;
-    }
-    document.documentElement.classList.remove("is-exiting");
-    if (document.body) document.body.hidden = false;
-    document.title = titleBeforeCache;
+    if (event.persisted && (exited || exitedEarlier())) exitNow(true);
   });
 
   // Sentences that are true only with this script running (Back never returns here, Shift exits).
