@@ -10,7 +10,8 @@ from flask_assets import Bundle, Environment
 from markupsafe import Markup
 
 # The lite view's scripts, each minified and sent inside every lite page (one request), allowed by its hash.
-LITE_SCRIPTS = ()
+# The exit is the standard view's own script, so the two views cannot drift apart.
+LITE_SCRIPTS = ("js/quick_exit.js",)
 
 BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),

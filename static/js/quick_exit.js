@@ -1,18 +1,22 @@
-/* Quick exit: leave Waymark in one move and leave it out of the tab's history.
+/* Quick exit: leave Waymark in one move and leave it out of the tab's history, in both views.
  *
  * - Links inside Waymark navigate with location.replace, so a whole visit is one history entry.
  * - "Exit this page" (or Shift pressed 3 times within 5 seconds) hides the page, blanks the title, clears
  *   session state and replaces this entry with a neutral site, so Back goes to what came before Waymark.
+ * - Every other open Waymark tab leaves too (a message on the "waymark-exit" channel).
  * - A Waymark page shown again by Back after an exit (from the back-forward cache or reloaded) leaves again.
+ * The standard view loads this file in the head; the lite view carries it inside the page, at its end.
  * Without JavaScript the link still works: it points to a route that redirects to the neutral site.
  */
 (function () {
   "use strict";
 
   var EXITED_KEY = "waymark-exited";
+  var CHANNEL = "waymark-exit";
   var SHIFT_PRESSES = 3;
   var SHIFT_WINDOW_MS = 5000;
   var exited = false;
+  var channel = window.BroadcastChannel ? new BroadcastChannel(CHANNEL) : null;
 
   function exitLink() {
     return document.querySelector(".js-quick-exit");
@@ -29,7 +33,17 @@
     document.title = "";
   }
 
-  function exitNow() {
+  // Asks the server to clear this site's HTTP cache (Clear-Site-Data) in a request nobody waits for:
+  // on the navigation itself, Chromium would hold the page on screen until the cache was cleared.
+  function clearCacheInBackground() {
+    var link = exitLink();
+    try {
+      if (link && navigator.sendBeacon) navigator.sendBeacon(link.getAttribute("href"));
+    } catch (error) { /* offline or refused: leaving matters more */ }
+  }
+
+  function exitNow(toldByAnotherTab) {
+    var first = !exited;
     exited = true;
     hidePage();
     try {
@@ -37,6 +51,10 @@
       // Kept only so that a Waymark page reached again by Back knows to leave at once.
       sessionStorage.setItem(EXITED_KEY, "1");
     } catch (error) { /* storage can be off; the exit still goes ahead */ }
+    if (first && !toldByAnotherTab) {
+      if (channel) channel.postMessage({ type: "exit" });
+      clearCacheInBackground();
+    }
     var standalone = window.matchMedia && window.matchMedia("(display-mode: standalone)").matches;
     if (standalone && history.length === 1) {
       window.close();
@@ -58,22 +76,41 @@
   }
 
   // Other scripts (removing Waymark from the device) leave the same way.
-  window.Waymark = { exit: exitNow };
+  window.Waymark = window.Waymark || {};
+  window.Waymark.exit = function () { exitNow(false); };
 
   // Before anything paints: a page reloaded by Back after an exit leaves again. A fresh visit (typed or
   // followed link) is the person choosing to come back, so it forgets the exit instead.
   if (exitedEarlier()) {
     if (navigationType() === "back_forward") {
-      exitNow();
+      exitNow(true);
       return;
     }
     try { sessionStorage.removeItem(EXITED_KEY); } catch (error) { /* nothing to forget */ }
   }
 
+  // An exit in any other Waymark tab (or "Remove Waymark from this device" there) empties this one too.
+  if (channel) {
+    channel.onmessage = function (event) {
+      if (event.data && event.data.type === "exit") exitNow(true);
+    };
+  }
+
   // A page restored from the back-forward cache after an exit leaves again.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted && (exited || exitedEarlier())) exitNow();
+    if (event.persisted && (exited || exitedEarlier())) exitNow(true);
   });
+
+  // Sentences that are true only with this script running (Back never returns here, Shift exits).
+  function showScriptOnlyText() {
+    var parts = document.querySelectorAll(".js-with-exit-script");
+    for (var i = 0; i < parts.length; i += 1) parts[i].hidden = false;
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showScriptOnlyText);
+  } else {
+    showScriptOnlyText();
+  }
 
   function isInternalNavigation(link, event) {
     if (event.defaultPrevented || event.button !== 0) return false;
@@ -88,7 +125,7 @@
     if (!link) return;
     if (link.classList.contains("js-quick-exit")) {
       event.preventDefault();
-      exitNow();
+      exitNow(false);
       return;
     }
     if (isInternalNavigation(link, event)) {
@@ -97,8 +134,8 @@
     }
   });
 
-  // Shift pressed 3 times within 5 seconds. A Shift that is part of a shortcut (Shift+A) does not count,
-  // and any other key starts the count again.
+  // Shift pressed 3 times within 5 seconds. A Shift that is part of something else (Shift+A, Shift+click,
+  // Shift+scroll) does not count, and any other key, click or scroll starts the count again.
   var presses = 0;
   var shiftDown = false;
   var timer = null;
@@ -117,17 +154,24 @@
     timer = null;
   }
 
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Shift") {
-      shiftDown = !event.repeat || shiftDown;
-      return;
-    }
+  function startAgain() {
     shiftDown = false;
     if (presses) {
       resetPresses();
       announce(null);
     }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Shift") {
+      shiftDown = !event.repeat || shiftDown;
+      return;
+    }
+    startAgain();
   });
+  // Capturing and passive: seen even when the page stops the event, and never slows scrolling.
+  document.addEventListener("pointerdown", startAgain, { capture: true, passive: true });
+  document.addEventListener("wheel", startAgain, { capture: true, passive: true });
 
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift" || !shiftDown) return;
@@ -142,7 +186,7 @@
     if (presses >= SHIFT_PRESSES) {
       resetPresses();
       announce("exiting");
-      exitNow();
+      exitNow(false);
     } else {
       announce("presses-left-" + (SHIFT_PRESSES - presses));
     }
