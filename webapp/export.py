@@ -162,7 +162,8 @@ def static_host_headers(kinds):
             if headers.get(name) != value:
                 raise ExportError(f"{kind} sends {name}: {headers.get(name)!r}, not the {value!r} of every page")
     rules = [("/*", shared)]
-    for pattern, kind in (("/sw.js", "worker"), ("/static/gen/*", "asset_text"), ("/static/*", "static")):
+    # Other files keep the host's own Cache-Control, which revalidates, as Flask's no-cache does.
+    for pattern, kind in (("/sw.js", "worker"), ("/static/gen/*", "asset_text")):
         extra = {name: value for name, value in kinds[kind].items() if name not in shared and name != "Vary"}
         if extra:
             rules.append((pattern, extra))

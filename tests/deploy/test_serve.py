@@ -1,59 +1,17 @@
 """make serve: nginx serving the static export answers every address as Flask does (status, body, headers)."""
 import gzip
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import brotli
 import pytest
-import urllib3
 
-from webapp import PROJECT_ROOT, create_app
-from webapp.export import REDIRECTS, addresses
+from webapp.export import addresses
 
-from ..support.processes import Process, free_port
-
-SITE = "https://waymark.example"
 # Headers a reader's safety or privacy depends on, and those that decide caching: each must be the same.
 COMPARED = ["Content-Type", "Content-Encoding", "Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options",
             "Permissions-Policy", "Cross-Origin-Opener-Policy", "Strict-Transport-Security", "Cache-Control", "Vary",
             "Clear-Site-Data", "Location", "Set-Cookie"]
 ENCODINGS = [{}, {"Accept-Encoding": "gzip"}, {"Accept-Encoding": "gzip, deflate, br"}]
-
-
-@pytest.fixture(scope="module")
-def flask_app():
-    return create_app({"TESTING": True, "SITE_URL": SITE})
-
-
-@pytest.fixture(scope="module")
-def build():
-    # Under the project's build/, not /tmp/pytest-of-*: nginx's unprivileged workers must be able to read it.
-    (PROJECT_ROOT / "build").mkdir(exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="test-serve-", dir=PROJECT_ROOT / "build"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
-
-
-@pytest.fixture(scope="module")
-def nginx(flask_app, build):
-    """The export of that app, served by real nginx with the rendered deploy/nginx.conf, the API by gunicorn."""
-    env = {**os.environ, "WAYMARK_SITE_URL": SITE}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "export", "--output", str(build / "site")],
-                   check=True, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL)
-    port, api_port = free_port(), free_port()
-    subprocess.run([sys.executable, "deploy/render_nginx.py", "--listen", f"127.0.0.1:{port}", "--api",
-                    f"127.0.0.1:{api_port}", "--build", str(build)], check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
-    config = str(build / "nginx" / "nginx.conf")
-    gunicorn = [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{api_port}"]
-    with Process(gunicorn, api_port, build / "gunicorn.log", env={**env, "WAYMARK_PROXY_COUNT": "1"}, cwd=PROJECT_ROOT), \
-            Process(["nginx", "-p", str(build / "nginx"), "-c", config, "-g", "daemon off;"], port, build / "nginx.log"):
-        yield f"http://127.0.0.1:{port}", urllib3.PoolManager(maxsize=4, retries=False)
 
 
 def decoded(body, encoding):
