@@ -9,7 +9,6 @@ machine is shared, so compare the ratios within one run.
 """
 import argparse
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.gunicorn import make_run_command  # noqa: E402
 from tests.support.processes import Process, free_port  # noqa: E402
 
 PAGE = "/en/get-help"
@@ -58,13 +58,6 @@ def wrk(url, seconds, connections):
     return rate, requests, errors + (int(non_2xx.group(1)) if non_2xx else 0)
 
 
-def make_run_command():
-    """The gunicorn command `make run` runs, as the Makefile says today."""
-    line = subprocess.run(["make", "-s", "-n", "run", "HOST=127.0.0.1", "PORT=PORT"], cwd=ROOT, capture_output=True,
-                          text=True, check=True).stdout.strip().splitlines()[-1]
-    return shlex.split(line)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -86,7 +79,7 @@ def main():
         shutil.copyfile(build / "site" / "en" / "get-help.html.br", plain / "page.html.br")
         shutil.copyfile(build / "site" / "en" / "get-help.html", plain / "page.html")
         (plain / "nginx.conf").write_text(PLAIN_NGINX.format(state=plain, port=plain_port, page=PAGE))
-        run = [part.replace("PORT", str(run_port)) if "PORT" in part else part for part in make_run_command()]
+        run = make_run_command("127.0.0.1", run_port)
         rows = []
         with Process(["nginx", "-p", str(plain), "-c", str(plain / "nginx.conf"), "-g", "daemon off;"], plain_port,
                      build / "plain.log"):

@@ -1,7 +1,6 @@
 """Waymark under gunicorn exactly as `make run` starts it (the command is read from the Makefile)."""
 import os
 import shlex
-import signal
 import socket
 import subprocess
 import tempfile
@@ -10,13 +9,9 @@ from pathlib import Path
 
 import requests
 
+from .processes import free_port, stop_group
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def make_run_command(host, port):
@@ -65,13 +60,5 @@ class Gunicorn:
         return requests.get(self.url + path, timeout=kwargs.pop("timeout", 10), **kwargs)
 
     def __exit__(self, *exc):
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process)
         self.log.close()
