@@ -12,6 +12,7 @@ from webapp import create_app
 from webapp.push import Subscription, db
 
 from ..support.fake_push import FakePushService, b64url, browser_keys
+from ..support.storage import empty_tables
 
 BACKENDS = ["sqlite", "postgresql"]
 FORBIDDEN = ("slavery", "trafficking", "exploitation")
@@ -28,14 +29,8 @@ def push_app(request, tmp_path, fake_push):
     url = f"sqlite:///{tmp_path / 'push.sqlite'}" if request.param == "sqlite" else request.getfixturevalue("postgresql_url")
     app = create_app({"TESTING": True, "DATABASE_URL": url, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"),
                       "PUSH_ALLOWED_ORIGINS": fake_push.origin, "PUSH_RATE_LIMIT": "1000 per minute"})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with empty_tables(app):
+        yield app
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import pytest
 from webapp import create_app
 from webapp.push import Subscription, db
 
-from ..support.fake_push import FakePushService, b64url
+from ..support.fake_push import FakePushService
+from ..support.storage import empty_tables
 
 BACKENDS = ["sqlite", "postgresql"]
 URL = "/api/push/subscriptions"
@@ -34,14 +35,8 @@ def database(request, tmp_path):
 @pytest.fixture
 def push_app(tmp_path, fake_push, database):
     app = make_app(tmp_path, fake_push, database)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with empty_tables(app):
+        yield app
 
 
 def rows(app):

@@ -1,0 +1,16 @@
+"""The push subscriptions' tables, empty for one test and dropped after it, on SQLite or PostgreSQL."""
+from contextlib import contextmanager
+
+from webapp.push import db
+
+
+@contextmanager
+def empty_tables(app):
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
