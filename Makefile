@@ -9,7 +9,7 @@ PORT ?= 8000
 DEBIAN_BROWSER := chromium
 DEBIAN_FONTS := fonts-noto-core fonts-noto-cjk
 
-.PHONY: run test catalogs browser screenshots bench clean
+.PHONY: run test catalogs browser screenshots bench mutation clean
 
 # No access log: it would record who read which page, and when.
 run: $(VENV)/.installed catalogs
@@ -55,5 +55,15 @@ screenshots: $(VENV)/.test-installed catalogs browser
 bench: $(VENV)/.test-installed catalogs browser
 	$(BIN)/python bench/run.py
 
+# Mutation testing: mutmut makes small bugs in webapp/ and runs the unit and integration tests against each,
+# then the score is printed. Slow (tens of minutes), so not part of `make test` or CI. MUTANTS narrows the run
+# to some modules (`make mutation MUTANTS='webapp.helplines.* webapp.i18n.*'`); results are kept in mutants/,
+# so a second run only tests what changed.
+MUTANTS ?=
+MUTATION_JOBS ?= 2
+mutation: $(VENV)/.test-installed catalogs
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS) || true
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV) static/gen instance/assets-manifest.json
+	rm -rf $(VENV) static/gen instance/assets-manifest.json mutants
