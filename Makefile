@@ -62,7 +62,7 @@ bench: $(VENV)/.test-installed catalogs browser
 MUTANTS ?=
 MUTATION_JOBS ?= 2
 mutation: $(VENV)/.test-installed catalogs
-	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS) || true
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
