@@ -187,7 +187,9 @@ def test_a_string_missing_from_a_catalog_shows_in_english_on_the_page(tmp_path):
      ("zh-Hans-CN", "/zh-Hans/"), ("fa-IR", "/fa/"), ("pt-BR,ro;q=0.5", "/ro/"), ("en-GB", "/en/"),
      # The browser's first choice wins even when a later one is an exact match.
      ("ti-ER,en;q=0.9", "/ti/"), ("ar-EG,en;q=0.8", "/ar/"), ("zh-CN,zh;q=0.9,en;q=0.8", "/zh-Hans/"),
-     ("zh-Hans-CN,en;q=0.5", "/zh-Hans/"), ("en;q=0.5,so", "/so/"), ("de,*;q=0.1", "/en/")],
+     ("zh-Hans-CN,en;q=0.5", "/zh-Hans/"), ("en;q=0.5,so", "/so/"), ("de,*;q=0.1", "/en/"),
+     # q=0 means "not this language" (RFC 9110).
+     ("xx, ar;q=0", "/en/"), ("ar;q=0", "/en/")],
 )
 def test_root_negotiates_the_language(client, accept, target):
     response = client.get("/", headers={"Accept-Language": accept})

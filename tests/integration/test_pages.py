@@ -182,3 +182,20 @@ def test_settings_come_from_waymark_environment_variables(monkeypatch):
     assert client.get("/go").headers["Location"] == "https://example.org/news"
     secure = client.get("/en/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" in secure.headers, "WAYMARK_PROXY_COUNT=1 trusts the proxy's scheme"
+
+
+def test_an_api_error_without_a_prepared_message_gives_its_own_description_in_json():
+    from werkzeug.exceptions import BadRequest
+
+    from webapp import create_app
+
+    app = create_app({"TESTING": True})
+
+    @app.route("/api/example")
+    def example():
+        raise BadRequest("Send the subscription as JSON.")
+
+    response = app.test_client().get("/api/example")
+    assert (response.status_code, response.get_json()) == (400, {"error": "Send the subscription as JSON."})
+    missing = app.test_client().get("/api/nothing-here")
+    assert (missing.status_code, missing.get_json()) == (404, {"error": "There is nothing at this address."})
