@@ -142,6 +142,15 @@ def test_updates_page_shows_every_update_newest_first_with_its_date(tmp_path):
     ]
 
 
+def test_with_no_updates_yet_the_updates_page_still_opens(tmp_path):
+    from webapp import create_app
+
+    path = tmp_path / "updates.toml"
+    path.write_text("# nothing yet\n")
+    html = fetch_page(create_app({"TESTING": True, "UPDATES_FILE": str(path)}).test_client(), "/en/updates")
+    assert html.select("main article") == []
+
+
 def test_the_real_updates_are_on_the_updates_page(client):
     import tomllib
 

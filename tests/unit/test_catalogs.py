@@ -109,6 +109,7 @@ def test_update_titles_and_paragraphs_are_extracted_with_a_note_for_translators(
         (0, "_", "Two.", ["A paragraph of an update dated 2026-12-01."]),
         (0, "_", "Older", ["The title of an update dated 2026-11-02."]),
     ]
+    assert list(extract_updates(io.BytesIO(b"# no updates yet\n"), ["_"], [], {})) == []
 
 
 def test_flask_translate_compile_leaves_fuzzy_entries_out(app, tmp_path):
