@@ -53,7 +53,8 @@ def blocks(html):
 
 
 def test_the_whole_first_wave_is_offered():
-    assert {language.tag for language in offered_languages()} == FIRST_WAVE == set(README_LANGUAGES)
+    assert {language.tag for language in offered_languages()} == FIRST_WAVE
+    assert FIRST_WAVE <= set(README_LANGUAGES), "the README's table names every language offered"
 
 
 @pytest.mark.parametrize("tag, path", TRANSLATED)
@@ -85,8 +86,9 @@ def test_numbers_stay_left_to_right_and_read_as_written(app, client, language):
 def test_picker_lists_every_language_by_its_own_name(client, language):
     html = fetch_page(client, f"/{language.tag}/get-help", lang=language.tag)
     picker = html.select(".language-picker a[hreflang]")
+    offered = {other.tag for other in offered_languages()}
     assert [(a["hreflang"], a["lang"], a.get_text(strip=True), a["href"]) for a in picker] == [
-        (tag, tag, endonym, f"/{tag}/get-help") for tag, (endonym, _) in README_LANGUAGES.items()
+        (tag, tag, endonym, f"/{tag}/get-help") for tag, (endonym, _) in README_LANGUAGES.items() if tag in offered
     ]
     alternates = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate")}
     assert alternates == {other.tag: f"/{other.tag}/get-help" for other in offered_languages()}

@@ -1,5 +1,5 @@
 """A throw-away copy of the languages file and the catalogs, changed by a test, compiled, and an app built on it."""
-import shutil
+import json
 import tomllib
 from pathlib import Path
 
@@ -27,7 +27,8 @@ def app_with_catalogs(tmp_path, change, tags, **config):
     lines = []
     for entry in listed:
         lines.append("[[language]]")
-        lines.extend(f'{key} = "{value}"' for key, value in entry.items())
+        # JSON's strings, lists and booleans are also TOML's.
+        lines.extend(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items())
     languages = tmp_path / "languages.toml"
     languages.write_text("\n".join(lines) + "\n")
     translations = tmp_path / "translations"
