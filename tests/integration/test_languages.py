@@ -158,7 +158,12 @@ def make_fuzzy(message_id):
     return change
 
 
-@pytest.mark.parametrize("change", [blank_entry("Exit this page"), make_fuzzy("Exit this page")], ids=["untranslated", "fuzzy"])
+def add_plural_with_a_form_missing(tag, catalog):
+    catalog.add(("One saved page", "%(num)d saved pages"), ("صفحة محفوظة واحدة", "", "", "", "", ""))
+
+
+@pytest.mark.parametrize("change", [blank_entry("Exit this page"), make_fuzzy("Exit this page"), add_plural_with_a_form_missing],
+                         ids=["untranslated", "fuzzy", "plural-form-missing"])
 def test_a_language_whose_catalog_is_incomplete_or_fuzzy_is_not_offered(tmp_path, change):
     def only_arabic(tag, catalog):
         if tag == "ar":
