@@ -140,6 +140,17 @@ def test_a_catalog_marked_reviewed_makes_about_say_a_fluent_speaker_checked_it(t
         assert in_language(app, tag, REVIEWED) in said and in_language(app, tag, DRAFT) not in said, tag
 
 
+def drop_review_status(tag, catalog):
+    catalog.header_comment = "\n".join(line for line in catalog.header_comment.splitlines() if "Review-Status" not in line)
+
+
+def test_a_catalog_without_a_review_status_is_offered_as_a_draft(tmp_path):
+    # A missing or misspelt status line must never make About claim a fluent review.
+    app = app_with_catalogs(tmp_path, drop_review_status, {"en", "ar"})
+    said = " ".join(about_translation(app.test_client(), "ar").get_text(" ").split())
+    assert in_language(app, "ar", DRAFT) in said and in_language(app, "ar", REVIEWED) not in said
+
+
 def drop_entry(message_id):
     def change(tag, catalog):
         catalog.delete(message_id)
