@@ -1,6 +1,7 @@
 """The lite view and the delivery of pages: Save-Data, compression, ETag and 304."""
 import gzip
 import re
+from pathlib import Path
 
 import brotli
 import pytest
@@ -80,6 +81,14 @@ def test_responses_are_compressed_as_the_browser_accepts_and_decompress_to_the_s
     assert "Accept-Encoding" in response.headers["Vary"]
     assert DECOMPRESS[encoding](response.get_data()) == plain
     assert len(plain) > 1000
+
+
+def test_images_are_sent_as_they_are(client):
+    # A PNG is compressed already: brotli would cost the server time and save nothing.
+    png = Path(__file__).resolve().parents[2] / "static" / "icons" / "icon-192.png"
+    response = get(client, "/static/icons/icon-192.png", **{"Accept-Encoding": "br, gzip"})
+    assert response.headers.get("Content-Encoding") is None
+    assert response.get_data() == png.read_bytes()
 
 
 def get(client, path, **headers):

@@ -30,6 +30,7 @@ CHECKED = {
 def test_the_data_file_holds_exactly_the_checked_numbers():
     # A number added to the data file without a checked source fails here.
     assert set(NUMBERS) == set(CHECKED)
+    assert [line.key for line in NUMBERS.values()] == list(NUMBERS)
 
 
 @pytest.mark.parametrize("key", CHECKED)
