@@ -18,7 +18,7 @@ TEST_SERVER_PACKAGES := $(NGINX_PACKAGES) redis-server
 SITE_SOURCES := $(shell find webapp templates translations static content service_worker -type f \
   -not -path 'static/gen/*' -not -name '*.mo' -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: run test catalogs browser screenshots bench clean export serve nginx test-servers
+.PHONY: run test catalogs browser screenshots bench mutation clean export serve nginx test-servers
 
 # deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 run: $(VENV)/.installed catalogs
@@ -91,5 +91,16 @@ bench: $(VENV)/.test-installed catalogs browser nginx
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/throughput.py
 
+# Mutation testing: mutmut makes small bugs in webapp/ and runs the unit and integration tests against each,
+# then the score is printed. Slow (tens of minutes), so not part of `make test` or CI. MUTANTS narrows the run
+# to some modules (`make mutation MUTANTS='webapp.helplines.* webapp.i18n.*'`); results are kept in mutants/,
+# so a second run only tests what changed.
+MUTANTS ?=
+MUTATION_JOBS ?= 2
+mutation: $(VENV)/.test-installed catalogs
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
 	rm -rf $(VENV) static/gen instance/assets-manifest.json build
+	rm -rf $(VENV) static/gen instance/assets-manifest.json mutants

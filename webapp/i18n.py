@@ -152,11 +152,12 @@ POT = PROJECT_ROOT / "translations" / "messages.pot"
 
 
 @translate.command()
-def extract():
+@click.option("--output", default=str(POT), show_default=True, help="Where to write the template.")
+def extract(output):
     """Collect every marked string into translations/messages.pot."""
     _pybabel(
         "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--add-comments=TRANSLATORS:",
-        "--sort-by-file", "--no-wrap", "--project=Waymark", "-o", str(POT), ".",
+        "--sort-by-file", "--no-wrap", "--project=Waymark", "-o", str(output), ".",
     )
 
 
@@ -168,10 +169,11 @@ def update():
 
 @translate.command()
 @click.option("--force", is_flag=True, help="Compile every catalog, not only the stale ones.")
-def compile(force):
+@click.option("--directory", default=str(POT.parent), show_default=True, help="Where the catalogs are.")
+def compile(force, directory):
     """Compile each catalog whose .mo is missing or older than its .po (fuzzy entries are left out)."""
-    for po in sorted(POT.parent.glob("*/LC_MESSAGES/messages.po")):
+    for po in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
         mo = po.with_suffix(".mo")
         if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             _pybabel("compile", "-i", str(po), "-o", str(mo))
-            click.echo(f"compiled {mo.relative_to(PROJECT_ROOT)}")
+            click.echo(f"compiled {mo}")

@@ -1,25 +1,8 @@
-"""Languages in Chromium: scripts render with real fonts, right-to-left mirrors, the picker works by keyboard."""
+"""Languages in Chromium: right-to-left mirrors, the picker works by keyboard."""
 import pytest
 
-# The script's font that Chromium must find for each language (Debian's fonts-noto-core and fonts-noto-cjk).
-SCRIPT_FONTS = {"ti": "Ethiopic", "am": "Ethiopic", "ar": "Arabic", "fa": "Arabic", "ur": "Nastaliq",
-                "hi": "Devanagari", "zh-Hans": "CJK"}
-
-
+# That the machine has a font for each script is checked once, when the browser starts (tests/conftest.py).
 # No sideways scroll at 320 px in Arabic, Tigrinya, Chinese and every other language: tests/accessibility/.
-
-
-@pytest.mark.parametrize("tag, script", SCRIPT_FONTS.items())
-def test_script_renders_with_a_font_that_has_it(page, live_server, tag, script):
-    page.goto(live_server.url + f"/{tag}/")
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    heading = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "h1"})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": heading})["fonts"]
-    families = [font["familyName"] for font in fonts]
-    assert any(script in family for family in families), families
 
 
 @pytest.mark.parametrize("tag", ["ar", "fa", "ur"])

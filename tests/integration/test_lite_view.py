@@ -1,4 +1,9 @@
 """The lite view and the delivery of pages: Save-Data, compression, ETag and 304."""
+import gzip
+import re
+from pathlib import Path
+
+import brotli
 import pytest
 
 from ..support.pages import call_links, fetch_page
@@ -42,26 +47,60 @@ def test_save_data_gets_the_lite_view_at_the_same_address(client):
     response = client.get("/en/get-help", headers={"Save-Data": "on"})
     assert response.status_code == 200
     assert response.get_data() == client.get("/en/lite/get-help").get_data()
-    assert "Save-Data" in response.headers["Vary"]
+    assert "Save-Data" in response.vary
 
 
 def test_without_save_data_the_standard_view_says_it_varies(client):
     response = client.get("/en/get-help")
     assert b"/static/gen/app." in response.get_data()
-    assert "Save-Data" in response.headers["Vary"]
+    assert "Save-Data" in response.vary
 
 
-def test_choosing_the_full_view_wins_over_save_data_and_is_kept_in_links(client):
-    html = fetch_page(client, "/en/get-help?view=full", headers={"Save-Data": "on"})
+PAGE_LINK = re.compile(r"^/[a-zA-Z-]+/(?!lite/)")  # a standard-view page of this site
+
+
+@pytest.mark.parametrize("tag, path", every_page(tags=["en", "ar"]))
+def test_choosing_the_full_view_wins_over_save_data_and_is_kept_in_every_link(client, tag, path):
+    html = fetch_page(client, path + "?view=full", lang=tag, headers={"Save-Data": "on"})
     assert html.find("script")
-    assert html.find("a", class_="site-name")["href"] == "/en/?view=full"
+    # Every link to a page of the guidance (frame, picker and text) keeps the choice, or the next page
+    # would be the lite view again. Links to the lite view and to /go are the person's other choices.
+    pages = [a["href"] for a in html.find_all("a", href=PAGE_LINK)]
+    assert pages and [href for href in pages if not href.endswith("?view=full")] == [], path
+    assert html.find("a", class_="site-name")["href"] == f"/{tag}/?view=full"
+
+
+DECOMPRESS = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}
 
 
 @pytest.mark.parametrize("accept, encoding", [("br, gzip", "br"), ("gzip, deflate", "gzip"), ("identity", None)])
-def test_pages_are_compressed_as_the_browser_accepts(client, accept, encoding):
-    response = client.get("/en/get-help", headers={"Accept-Encoding": accept})
+@pytest.mark.parametrize("path", ["/en/get-help", "/ar/lite/", "/static/gen/", "/en/manifest.webmanifest"])
+def test_responses_are_compressed_as_the_browser_accepts_and_decompress_to_the_same_bytes(client, path, accept, encoding):
+    path = static_bundle(client) if path == "/static/gen/" else path
+    plain = get(client, path, **{"Accept-Encoding": "identity"}).get_data()
+    response = get(client, path, **{"Accept-Encoding": accept})
     assert response.headers.get("Content-Encoding") == encoding
-    assert "Accept-Encoding" in response.headers["Vary"]
+    assert "Accept-Encoding" in response.vary
+    assert DECOMPRESS[encoding](response.get_data()) == plain
+    assert len(plain) > 1000
+
+
+def test_images_are_sent_as_they_are(client):
+    # A PNG is compressed already: brotli would cost the server time and save nothing.
+    png = Path(__file__).resolve().parents[2] / "static" / "icons" / "icon-192.png"
+    response = get(client, "/static/icons/icon-192.png", **{"Accept-Encoding": "br, gzip"})
+    assert response.headers.get("Content-Encoding") is None
+    assert response.get_data() == png.read_bytes()
+
+
+def get(client, path, **headers):
+    """GET `path`, read whole and closed (a static file stays open until its response is closed)."""
+    return client.get(path, headers=headers, buffered=True)
+
+
+def static_bundle(client):
+    """The address of the standard view's stylesheet, as a page links it."""
+    return fetch_page(client, "/en/").find("link", rel="stylesheet")["href"]
 
 
 def test_a_repeated_request_with_the_etag_gets_304(client):
@@ -72,10 +111,18 @@ def test_a_repeated_request_with_the_etag_gets_304(client):
     assert again.get_data() == b""
 
 
-def test_each_encoding_has_its_own_etag(client):
-    br = client.get("/en/get-help", headers={"Accept-Encoding": "br"}).headers["ETag"]
-    gz = client.get("/en/get-help", headers={"Accept-Encoding": "gzip"}).headers["ETag"]
-    assert br != gz
+@pytest.mark.parametrize("path", ["/en/get-help", "/static/gen/"])
+def test_each_encoding_has_its_own_etag(client, path):
+    # A cache holding the gzip copy must not be told "304, keep it" by a browser that now takes brotli.
+    path = static_bundle(client) if path == "/static/gen/" else path
+    etags = {accept: get(client, path, **{"Accept-Encoding": accept}).headers["ETag"]
+             for accept in ("br", "gzip", "identity")}
+    assert len(set(etags.values())) == 3, etags
+    stale = get(client, path, **{"Accept-Encoding": "br", "If-None-Match": etags["gzip"]})
+    assert stale.status_code == 200 and stale.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(stale.get_data()) == get(client, path, **{"Accept-Encoding": "identity"}).get_data()
+    fresh = get(client, path, **{"Accept-Encoding": "gzip", "If-None-Match": etags["gzip"]})
+    assert fresh.status_code == 304 and fresh.get_data() == b""
 
 
 def test_pages_are_rendered_once_and_served_from_memory(app, client):

@@ -69,11 +69,11 @@ def test_scotland_page_has_the_scottish_numbers(client):
     assert {NUMBERS["tara"].href, NUMBERS["migrant_help_scotland"].href} <= hrefs
 
 
-def test_titles_are_unique(client):
-    titles = [fetch_page(client, path).title.get_text(strip=True) for path in PATHS]
-    assert len(set(titles)) == len(titles)
+# Titles unique and translated on every page: tests/accessibility/ (test_titles_are_unique_and_in_the_page_language).
 
 
+# The choice among languages is tested in test_languages.py; here, the redirect itself, for English browsers
+# and for those asking for nothing Waymark offers.
 @pytest.mark.parametrize(
     "accept, target",
     [("en-GB,en;q=0.9", "/en/"), ("xx", "/en/"), ("", "/en/"), ("fr-FR, de;q=0.5", "/en/")],
@@ -82,7 +82,7 @@ def test_root_sends_the_browser_to_its_language(client, accept, target):
     response = client.get("/", headers={"Accept-Language": accept})
     assert response.status_code == 302
     assert response.headers["Location"] == target
-    assert "Accept-Language" in response.headers["Vary"]
+    assert "Accept-Language" in response.vary
 
 
 @pytest.mark.parametrize("path", ["/en/no-such-page", "/xx/", "/en/home", "/static/nothing.css"])
@@ -105,3 +105,106 @@ def test_server_error_is_a_real_page_with_the_numbers():
     html = fetch_page(app.test_client(), "/en/broken", status=500)
     assert html.find("h1").get_text(strip=True) == "Sorry, something went wrong"
     assert html.select_one('main a[href="tel:+448000121700"]')
+
+
+UPDATES = """
+[[update]]
+date = 2026-10-05
+title = "The middle one"
+paragraphs = ["Second paragraph of the middle one."]
+
+[[update]]
+date = 2026-12-01
+title = "The newest one"
+paragraphs = ["First paragraph.", "Another paragraph."]
+
+[[update]]
+date = 2026-01-20
+title = "The oldest one"
+paragraphs = []
+"""
+
+
+def test_updates_page_shows_every_update_newest_first_with_its_date(tmp_path):
+    from webapp import create_app
+
+    path = tmp_path / "updates.toml"
+    path.write_text(UPDATES)
+    html = fetch_page(create_app({"TESTING": True, "UPDATES_FILE": str(path)}).test_client(), "/en/updates")
+    shown = [(article.find("h2").get_text(strip=True), article.find("time")["datetime"],
+              article.find("time").get_text(strip=True),
+              [p.get_text(strip=True) for p in article.find_all("p")][1:])
+             for article in html.select("main article")]
+    assert shown == [
+        ("The newest one", "2026-12-01", "1 December 2026", ["First paragraph.", "Another paragraph."]),
+        ("The middle one", "2026-10-05", "5 October 2026", ["Second paragraph of the middle one."]),
+        ("The oldest one", "2026-01-20", "20 January 2026", []),
+    ]
+
+
+def test_with_no_updates_yet_the_updates_page_still_opens(tmp_path):
+    from webapp import create_app
+
+    path = tmp_path / "updates.toml"
+    path.write_text("# nothing yet\n")
+    html = fetch_page(create_app({"TESTING": True, "UPDATES_FILE": str(path)}).test_client(), "/en/updates")
+    assert html.select("main article") == []
+
+
+def test_the_real_updates_are_on_the_updates_page(client):
+    import tomllib
+
+    with open(Config.UPDATES_FILE, "rb") as file:
+        titles = {item["title"] for item in tomllib.load(file)["update"]}
+    html = fetch_page(client, "/en/updates")
+    assert titles and {h2.get_text(strip=True) for h2 in html.select("main article h2")} == titles
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [('[[update]]\ndate = 2026-12-01\nparagraphs = []\n', "update 1 needs a 'title' value"),
+     ('[[update]]\ndate = 2026-12-01\ntitle = "A"\nparagraphs = []\n[[update]]\ntitle = "B"\nparagraphs = []\n',
+      "update 2 needs a 'date' value"),
+     ('[[update]]\ndate = "1 December"\ntitle = "A"\nparagraphs = []\n', "update 1 has a date that is not YYYY-MM-DD")],
+    ids=["no-title", "no-date", "date-as-text"],
+)
+def test_a_malformed_update_stops_start_up_and_says_which(tmp_path, body, message):
+    from webapp import create_app
+
+    path = tmp_path / "updates.toml"
+    path.write_text(body)
+    with pytest.raises(ValueError) as stopped:
+        create_app({"TESTING": True, "UPDATES_FILE": str(path)})
+    assert str(stopped.value) == f"{path}: {message}"
+
+
+def test_settings_come_from_waymark_environment_variables(monkeypatch):
+    # The README's Configuration table: WAYMARK_<NAME> changes a setting, as a deployment sets it.
+    from webapp import create_app
+
+    monkeypatch.setenv("WAYMARK_QUICK_EXIT_URL", "https://example.org/news")
+    monkeypatch.setenv("WAYMARK_PUSH_TTL", "3600")
+    monkeypatch.setenv("WAYMARK_PROXY_COUNT", "1")
+    app = create_app({"TESTING": True})
+    assert (app.config["PUSH_TTL"], app.config["PROXY_COUNT"]) == (3600, 1)
+    client = app.test_client()
+    assert client.get("/go").headers["Location"] == "https://example.org/news"
+    secure = client.get("/en/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in secure.headers, "WAYMARK_PROXY_COUNT=1 trusts the proxy's scheme"
+
+
+def test_an_api_error_without_a_prepared_message_gives_its_own_description_in_json():
+    from werkzeug.exceptions import BadRequest
+
+    from webapp import create_app
+
+    app = create_app({"TESTING": True})
+
+    @app.route("/api/example")
+    def example():
+        raise BadRequest("Send the subscription as JSON.")
+
+    response = app.test_client().get("/api/example")
+    assert (response.status_code, response.get_json()) == (400, {"error": "Send the subscription as JSON."})
+    missing = app.test_client().get("/api/nothing-here")
+    assert (missing.status_code, missing.get_json()) == (404, {"error": "There is nothing at this address."})

@@ -10,12 +10,20 @@ def measure_first_visit(browser, url):
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    requests, finished, types = {}, {}, {}
+    requests, finished, types, failed = {}, {}, {}, set()
     cdp.on("Network.requestWillBeSent", lambda event: requests.setdefault(event["requestId"], event["request"]["url"]))
     cdp.on("Network.responseReceived", lambda event: types.__setitem__(event["requestId"], event["type"]))
     cdp.on("Network.loadingFinished", lambda event: finished.__setitem__(event["requestId"], event["encodedDataLength"]))
+    cdp.on("Network.loadingFailed", lambda event: failed.add(event["requestId"]))
     page.goto(url, wait_until="load")
-    page.wait_for_timeout(150)  # let late loadingFinished events arrive
+    # Byte counts arrive in loadingFinished events, which can follow the load event: wait until every
+    # request seen has finished (CDP events are delivered while Playwright waits).
+    for _ in range(500):
+        if set(requests) <= set(finished) | set(failed):
+            break
+        page.wait_for_timeout(10)
+    else:
+        raise AssertionError(f"requests never finished: {set(requests) - set(finished)}")
     result = {
         "requests": len(requests),
         "bytes": int(sum(finished.values())),
