@@ -206,7 +206,7 @@ def test_a_string_missing_from_a_catalog_shows_in_english_on_the_page(tmp_path):
 @pytest.mark.parametrize(
     "accept, target",
     [("ar,en;q=0.5", "/ar/"), ("ti-ER", "/ti/"), ("xx", "/en/"), ("zh-CN,zh;q=0.9", "/zh-Hans/"),
-     ("zh-Hans-CN", "/zh-Hans/"), ("fa-IR", "/fa/"), ("pt-BR,ro;q=0.5", "/ro/"), ("en-GB", "/en/"),
+     ("zh-Hans-CN", "/zh-Hans/"), ("fa-IR", "/fa/"), ("pt-BR,ro;q=0.5", "/pt/"), ("de-DE,ro;q=0.5", "/ro/"), ("en-GB", "/en/"),
      # The browser's first choice wins even when a later one is an exact match.
      ("ti-ER,en;q=0.9", "/ti/"), ("ar-EG,en;q=0.8", "/ar/"), ("zh-CN,zh;q=0.9,en;q=0.8", "/zh-Hans/"),
      ("zh-Hans-CN,en;q=0.5", "/zh-Hans/"), ("en;q=0.5,so", "/so/"), ("de,*;q=0.1", "/en/"),

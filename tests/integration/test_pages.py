@@ -76,7 +76,7 @@ def test_scotland_page_has_the_scottish_numbers(client):
 # and for those asking for nothing Waymark offers.
 @pytest.mark.parametrize(
     "accept, target",
-    [("en-GB,en;q=0.9", "/en/"), ("xx", "/en/"), ("", "/en/"), ("fr-FR, de;q=0.5", "/en/")],
+    [("en-GB,en;q=0.9", "/en/"), ("xx", "/en/"), ("", "/en/"), ("fr-FR, de;q=0.5", "/fr/"), ("de-DE, nl;q=0.5", "/en/")],
 )
 def test_root_sends_the_browser_to_its_language(client, accept, target):
     response = client.get("/", headers={"Accept-Language": accept})
