@@ -10,7 +10,7 @@ from flask_assets import Bundle, Environment
 from markupsafe import Markup
 
 # The lite view's scripts, each minified and sent inside every lite page (one request), allowed by its hash.
-LITE_SCRIPTS = ()
+LITE_SCRIPTS = ("js/lite_offline.js",)
 
 BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
