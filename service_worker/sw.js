@@ -334,17 +334,18 @@ function waymarkPage(address, lang) {
   return "/" + lang + "/updates";
 }
 
+// What tapping a notice does: the Waymark page it names opens in a Waymark window, in place.
+async function openFromNotice(data) {
+  const path = waymarkPage(data.url, offered(data.lang) ? data.lang : "en");
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const client = windows.find((window) => window.focused) || windows[0];
+  if (!client) return self.clients.openWindow(path);
+  // client.navigate() would add a history entry: the page replaces itself instead (offline.js, lite_offline.js).
+  client.postMessage({ type: "open", path });
+  return client.focus().catch(() => {});
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const data = event.notification.data || {};
-  const path = waymarkPage(data.url, offered(data.lang) ? data.lang : "en");
-  event.waitUntil((async () => {
-    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-    const client = windows.find((window) => window.focused) || windows[0];
-    if (!client) return self.clients.openWindow(path);
-    // client.navigate() would add a history entry: the page replaces itself instead (offline.js, lite_offline.js).
-    await client.focus();
-    client.postMessage({ type: "open", path });
-    return undefined;
-  })());
+  event.waitUntil(openFromNotice(event.notification.data || {}));
 });
