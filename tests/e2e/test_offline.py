@@ -424,3 +424,50 @@ def test_lite_view_saves_only_when_asked_and_then_opens_offline(context, server)
         assert page.goto(server.url + address).status == 200, address
         assert page.locator("h1").text_content() == online[plain], address
         expect(page.get_by_role("link", name="Exit this page")).to_be_visible()
+
+
+class NewerBundles:
+    """WSGI middleware: pages as a newer release would send them (their bundles renamed), while /sw.js stays
+    this release's worker: the moment between a deployment and the browser's next check for a new worker."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"].startswith(("/static/", "/sw.js")):
+            return self.app(environ, start_response)
+        environ["HTTP_ACCEPT_ENCODING"] = "identity"
+        captured = {}
+
+        def keep(status, headers, exc_info=None):
+            captured.update(status=status, headers=[(k, v) for k, v in headers if k.lower() != "content-length"])
+
+        body = b"".join(self.app(environ, keep)).replace(b"/static/gen/app.", b"/static/gen/app.newer")
+        start_response(captured["status"], captured["headers"] + [("Content-Length", str(len(body)))])
+        return [body]
+
+
+def test_no_saved_page_names_assets_that_are_not_saved(context, server):
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
+    page.goto(server.url + "/en/get-help?view=full")
+    button = page.get_by_role("button", name="Save for offline use")
+    button.wait_for(timeout=FIRST_SAVE_MS)
+    server.switch(NewerBundles(server.app))
+    button.click()
+    page.get_by_role("status").filter(has_text="could not be saved").wait_for(timeout=30_000)
+    mixed = page.evaluate("""async () => {
+        const mixed = [];
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+                const html = await (await cache.match(request)).text();
+                for (const bundle of html.match(/\\/static\\/gen\\/[^"' >]+/g) || []) {
+                    if (!(await cache.match(bundle))) mixed.push([new URL(request.url).pathname, bundle]);
+                }
+            }
+        }
+        return mixed;
+    }""")
+    assert mixed == []
