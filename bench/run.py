@@ -7,6 +7,8 @@ Times are medians of several runs; this machine is shared, so compare ratios wit
 """
 import argparse
 import json
+import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -48,10 +50,12 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
+        # A process group of its own, so that `hang()` can stop every process of it. A long timeout: the first
+        # /sw.js renders and compresses every page of every language.
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "webapp:create_app()"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [str(ROOT / ".venv/bin/gunicorn"), "--preload", "--workers", "2", "--timeout", "120",
+             "--bind", f"127.0.0.1:{self.port}", "webapp:create_app()"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -63,7 +67,15 @@ class Gunicorn:
         self.process.kill()
         raise RuntimeError("gunicorn did not start")
 
+    def hang(self):
+        """Stop answering while still accepting connections: a network that is up but answers nothing."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def __exit__(self, *exc):
+        self.resume()
         self.process.terminate()
         self.process.wait(timeout=10)
 
@@ -169,6 +181,36 @@ def offline_tables(browser, base_url, runs):
     return "\n".join(rows), "\n".join(timing)
 
 
+def hanging_network_table(browser, server, runs):
+    """How long a saved page takes to open when the server accepts connections but answers nothing."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/en/")
+    page.locator(".js-offline-state", has_text="Ready to work offline").wait_for(timeout=180_000)
+
+    def open_ms(path):
+        started = time.monotonic()
+        page.goto(server.url + path, wait_until="load", timeout=60_000)
+        return (time.monotonic() - started) * 1000
+
+    rows = ["| page | online (ms) | server hanging (ms) | offline (ms) |", "|---|---:|---:|---:|"]
+    for path in ("/en/get-help", "/en/support-and-rights"):
+        online = statistics.median(open_ms(path) for _ in range(runs))
+        hanging = []
+        for _ in range(runs):
+            server.hang()
+            try:
+                hanging.append(open_ms(path))
+            finally:
+                server.resume()
+        context.set_offline(True)
+        offline = statistics.median(open_ms(path) for _ in range(runs))
+        context.set_offline(False)
+        rows.append(f"| `{path}` | {online:,.0f} | {statistics.median(hanging):,.0f} | {offline:,.0f} |")
+    context.close()
+    return "\n".join(rows)
+
+
 def push_table(counts=10_000, pools=(4, 16)):
     rows = ["| subscriptions | pool size | sent | seconds | messages per second | peak memory (RSS) |",
             "|---:|---:|---:|---:|---:|---:|"]
@@ -184,7 +226,14 @@ def push_table(counts=10_000, pools=(4, 16)):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per timed row (median reported)")
+    parser.add_argument("--hanging-only", action="store_true", help="only the table of a network that answers nothing")
     args = parser.parse_args()
+    if args.hanging_only:
+        with Gunicorn() as server, sync_playwright() as playwright:
+            browser = launch_browser(playwright)
+            print(hanging_network_table(browser, server, args.runs))
+            browser.close()
+        return
     with Gunicorn() as server, sync_playwright() as playwright:
         browser = launch_browser(playwright)
         print("### Bytes on the wire, first visit (service worker blocked)\n")
@@ -196,6 +245,8 @@ def main():
         print(copies)
         print(f"\n### Opening a saved page (median of {args.runs}, service worker on)\n")
         print(timing)
+        print(f"\n### A saved page on a network that answers nothing (server SIGSTOPped; median of {args.runs})\n")
+        print(hanging_network_table(browser, server, args.runs))
         browser.close()
     print("\n### Sending a push notice (fake push service on loopback, `flask push send` code)\n")
     print(push_table())

@@ -471,3 +471,18 @@ def test_no_saved_page_names_assets_that_are_not_saved(context, server):
         return mixed;
     }""")
     assert mixed == []
+
+
+def test_remove_waymark_leaves_nothing_behind(context):
+    with NeutralSite() as neutral, LiveServer(create_app({"TESTING": True, "QUICK_EXIT_URL": neutral.exit_url})) as server:
+        page = context.new_page()
+        page.goto(server.url + "/en/stay-safe-on-your-phone")
+        wait_until_saved(page)
+        page.evaluate("localStorage.setItem('something', '1')")
+        page.get_by_role("button", name="Remove Waymark from this device").click()
+        page.wait_for_url(neutral.exit_url)
+        # Look from a Waymark address that runs no script (an image), so nothing registers again.
+        page.goto(server.url + "/static/icons/icon-192.png")
+        assert page.evaluate("caches.keys()") == []
+        assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+        assert page.evaluate("localStorage.length") == 0
