@@ -64,13 +64,13 @@ async function tellEveryTab(message) {
 }
 
 // The manifest is the language's last address and is saved last: a cached manifest means every page is saved.
-async function saveLanguageNow(lang) {
+async function saveLanguageNow(lang, onProgress) {
   const cache = await caches.open(CACHE);
   const urls = BUILD.languages[lang].pages;
   const pages = urls.slice(0, -1);
   let done = 0;
   let next = 0;
-  const progress = () => tellEveryTab({ type: "save-progress", lang, done, total: urls.length });
+  const progress = () => onProgress && onProgress(done, urls.length);
   async function saveNext() {
     while (next < pages.length) {
       const url = pages[next];
@@ -92,7 +92,7 @@ const saving = new Map();
 
 function saveLanguage(lang) {
   if (!saving.has(lang)) {
-    const save = saveLanguageNow(lang)
+    const save = saveLanguageNow(lang, (done, total) => tellEveryTab({ type: "save-progress", lang, done, total }))
       .then(() => tellEveryTab({ type: "saved", lang }))
       .catch(() => tellEveryTab({ type: "save-failed", lang }))
       .finally(() => saving.delete(lang));

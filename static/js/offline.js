@@ -109,7 +109,6 @@
     } else if (data.type === "save-progress" && data.lang === lang) {
       var progress = $(".js-save-progress");
       if (progress) {
-        show(progress, true);
         progress.max = data.total;
         progress.value = data.done;
       }

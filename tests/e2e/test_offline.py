@@ -335,6 +335,7 @@ def test_on_a_network_that_answers_nothing_a_saved_page_opens_within_6_seconds(c
         page = context.new_page()
         page.goto(server.url + "/en/")
         wait_until_saved(page)
+        home = page.locator("h1").text_content()
         online = page.goto(server.url + "/en/get-help")
         heading = page.locator("h1").text_content()
         assert online.status == 200
@@ -342,6 +343,9 @@ def test_on_a_network_that_answers_nothing_a_saved_page_opens_within_6_seconds(c
         page.goto(server.url + "/en/what-happens-when-you-call", timeout=6_000)
         page.goto(server.url + "/en/get-help", timeout=6_000)
         assert page.locator("h1").text_content() == heading
+        # An address with no page of its own opens the saved home page just as soon.
+        page.goto(server.url + "/", timeout=6_000)
+        assert page.locator("h1").text_content() == home
 
 
 def test_a_new_version_waits_until_the_person_accepts_it_in_every_tab(context):
