@@ -37,7 +37,7 @@
       if (url.origin === location.origin) location.replace(url.href);
     } else if (data.type === "status") {
       if (data.saved.indexOf(lang) !== -1) say("ready");
-      button.hidden = data.saved.indexOf(lang) !== -1 || data.saving.indexOf(lang) !== -1;
+      button.hidden = data.saved.indexOf(lang) !== -1 || (data.saving || []).indexOf(lang) !== -1;
     } else if (data.lang === lang && data.type === "saved") {
       button.hidden = true;
       say("ready", true);

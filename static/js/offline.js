@@ -79,6 +79,7 @@
   }
 
   function onStatus(status) {
+    status.saving = status.saving || []; // a worker of an earlier release does not say
     document.querySelectorAll(".js-save-language").forEach(function (button) {
       var tag = button.getAttribute("data-lang");
       show(button, status.saved.indexOf(tag) === -1 && status.saving.indexOf(tag) === -1 && tag in status.bytes);
