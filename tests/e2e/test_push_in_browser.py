@@ -232,8 +232,11 @@ def test_remove_waymark_forgets_the_subscription_closes_notices_and_tells_other_
     page.goto(server.url + "/en/stay-safe-on-your-phone")
     # This tab's own leaving is the quick exit's (test_offline.py); here it only records that it was asked.
     page.evaluate("window.Waymark.exit = () => { window.leftWaymark = true; }")
+    deletes = []
+    page.on("response", lambda response: response.request.method == "DELETE" and deletes.append(response.status))
     page.get_by_role("button", name="Remove Waymark from this device").click()
     wait_for(page, lambda: page.evaluate("window.leftWaymark === true"))
+    assert deletes == [204]
     assert stored(app) == []
     assert page.evaluate("window.closedNotices") == 1
     assert page.evaluate("caches.keys()") == []
