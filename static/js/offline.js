@@ -166,8 +166,11 @@
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ endpoint: current.endpoint }),
         credentials: "omit",
+        keepalive: true, // finishes even after the page has left
       }).catch(function () { /* offline: the server drops it when the push service says it is gone */ });
-      return Promise.all([deleted, current.unsubscribe()]);
+      // A signal that answers nothing must not keep the person here: the server gets 2 seconds.
+      var atMost = new Promise(function (resolve) { setTimeout(resolve, 2000); });
+      return Promise.all([Promise.race([deleted, atMost]), current.unsubscribe()]);
     })]).catch(function () {});
   }
 
@@ -189,7 +192,8 @@
         databases.forEach(function (database) { indexedDB.deleteDatabase(database.name); });
       }));
     }
-    return Promise.all(steps).catch(function () {}).then(function () {
+    // Every step finishes (or fails) before the page leaves: one failing must not cut the others short.
+    return Promise.all(steps.map(function (step) { return step.catch(function () {}); })).then(function () {
       try { localStorage.clear(); } catch (error) { /* nothing stored */ }
       window.Waymark.exit();
     });
