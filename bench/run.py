@@ -136,6 +136,36 @@ def offline_tables(browser, base_url, runs):
     return "\n".join(rows), "\n".join(timing)
 
 
+def hanging_network_table(browser, server, runs):
+    """How long a saved page takes to open when the server accepts connections but answers nothing."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/en/")
+    page.locator(".js-offline-state", has_text="Ready to work offline").wait_for(timeout=180_000)
+
+    def open_ms(path):
+        started = time.monotonic()
+        page.goto(server.url + path, wait_until="load", timeout=60_000)
+        return (time.monotonic() - started) * 1000
+
+    rows = ["| page | online (ms) | server hanging (ms) | offline (ms) |", "|---|---:|---:|---:|"]
+    for path in ("/en/get-help", "/en/support-and-rights"):
+        online = statistics.median(open_ms(path) for _ in range(runs))
+        hanging = []
+        for _ in range(runs):
+            server.hang()
+            try:
+                hanging.append(open_ms(path))
+            finally:
+                server.resume()
+        context.set_offline(True)
+        offline = statistics.median(open_ms(path) for _ in range(runs))
+        context.set_offline(False)
+        rows.append(f"| `{path}` | {online:,.0f} | {statistics.median(hanging):,.0f} | {offline:,.0f} |")
+    context.close()
+    return "\n".join(rows)
+
+
 def push_table(counts=10_000, pools=(4, 16)):
     rows = ["| subscriptions | pool size | sent | seconds | messages per second | peak memory (RSS) |",
             "|---:|---:|---:|---:|---:|---:|"]
@@ -191,9 +221,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per timed row (median reported)")
     parser.add_argument("--only-slow-clients", action="store_true", help="print only the slow-clients table")
+    parser.add_argument("--hanging-only", action="store_true", help="only the table of a network that answers nothing")
     args = parser.parse_args()
     if args.only_slow_clients:
         print(slow_clients_table())
+        return
+    if args.hanging_only:
+        with Gunicorn() as server, sync_playwright() as playwright:
+            browser = launch_browser(playwright)
+            print(hanging_network_table(browser, server, args.runs))
+            browser.close()
         return
     with Gunicorn() as server, sync_playwright() as playwright:
         browser = launch_browser(playwright)
@@ -206,6 +243,8 @@ def main():
         print(copies)
         print(f"\n### Opening a saved page (median of {args.runs}, service worker on)\n")
         print(timing)
+        print(f"\n### A saved page on a network that answers nothing (server SIGSTOPped; median of {args.runs})\n")
+        print(hanging_network_table(browser, server, args.runs))
         browser.close()
     print("\n### Sending a push notice (fake push service on loopback, `flask push send` code)\n")
     print(push_table())

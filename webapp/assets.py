@@ -10,8 +10,9 @@ from flask_assets import Bundle, Environment
 from markupsafe import Markup
 
 # The lite view's scripts, each minified and sent inside every lite page (one request), allowed by its hash.
-# The exit is the standard view's own script, so the two views cannot drift apart.
-LITE_SCRIPTS = ("js/quick_exit.js",)
+# The exit is the standard view's own script, so the two views cannot drift apart; saving for offline use is
+# the lite view's own, small one.
+LITE_SCRIPTS = ("js/quick_exit.js", "js/lite_offline.js")
 
 BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),

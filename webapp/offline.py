@@ -1,4 +1,5 @@
 """Offline and install: the service worker at /sw.js, with its precache list and version, and the manifests."""
+import concurrent.futures
 import hashlib
 import json
 
@@ -41,48 +42,70 @@ def fetched_from(url):
     return url if url.startswith("/static/") or url.endswith(".webmanifest") else url + "?view=full"
 
 
-def build_info():
-    """What the worker needs to know, worked out once per process: it renders every page to hash and weigh it."""
-    client = current_app.test_client()
-    digest = hashlib.sha256(SERVICE_WORKER.read_bytes())
-    digest.update(current_app.config["RELEASE"].encode())
-    digest.update(current_app.config["QUICK_EXIT_URL"].encode())
+def build_info(app):
+    """What the worker needs to know: every page of every language is rendered to hash and weigh it.
 
-    def fetch(url):
-        with client.get(fetched_from(url), headers={"Accept-Encoding": "gzip"}) as response:
+    Each page is fetched from a thread of the pool, which has no context: so each gets a request (and an app
+    context, so a `g`) of its own, in its own language. Fetched inside the /sw.js request they would share its
+    `g`, and all be rendered in its language."""
+    client = app.test_client()
+
+    def fetch(url, encoding="br"):
+        # Brotli, as a browser that saves the page downloads it: the bytes a person is told about are real.
+        with client.get(url, headers={"Accept-Encoding": encoding} if encoding else {}) as response:
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}; it cannot be saved for offline use")
-            body = response.get_data()
-        digest.update(url.encode() + body)
-        return len(body)
+            return url, response.get_data()
 
-    assets = shared_assets()
-    asset_bytes = sum(fetch(url) for url in assets)
+    with app.test_request_context():
+        assets = shared_assets()
+        page_lists = {tag: language_pages(tag) for tag in languages()}
+        # Lite pages are not saved (offline, a lite address opens the saved full page), but they are part of
+        # the release: any change to any rendered page makes a new version.
+        lite_pages = [page_url(tag, slug, "lite") for tag in languages() for slug in (HOME, *SLUGS)]
+        numbers = app.extensions["helplines"]
+        help_lines = [{"display": numbers[key].display, "href": numbers[key].href} for key in ("emergency", "helpline")]
+    saved = assets + [fetched_from(url) for pages in page_lists.values() for url in pages]
+    # Brotli at its highest setting takes most of the time and lets other threads run meanwhile.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        bodies = dict(pool.map(fetch, saved))
+        bodies.update(pool.map(lambda url: fetch(url, encoding=None), lite_pages))
+    digest = hashlib.sha256(SERVICE_WORKER.read_bytes())
+    for text in (app.config["RELEASE"], app.config["QUICK_EXIT_URL"]):
+        digest.update(text.encode() + b"\0")
+    for url in saved + lite_pages:
+        digest.update(url.encode() + b"\0" + bodies[url] + b"\0")
+    asset_bytes = sum(len(bodies[url]) for url in assets)
     offered = {}
-    for tag, language in languages().items():
-        pages = language_pages(tag)
-        offered[tag] = {"pages": pages, "bytes": asset_bytes + sum(fetch(url) for url in pages), "dir": language.dir}
-    numbers = current_app.extensions["helplines"]
-    info = {
+    for tag, language in app.extensions["waymark_languages"].items():
+        pages = page_lists[tag]
+        offered[tag] = {"pages": pages, "bytes": asset_bytes + sum(len(bodies[fetched_from(url)]) for url in pages),
+                        "dir": language.dir}
+    return {
         "version": digest.hexdigest()[:16],
         "assets": assets,
         "languages": offered,
         "exitPath": EXIT_PATH,
-        "exitUrl": current_app.config["QUICK_EXIT_URL"],
+        "exitUrl": app.config["QUICK_EXIT_URL"],
         # For the last-resort offline answer, when not even an offline page is saved.
-        "help": [{"display": numbers[key].display, "href": numbers[key].href} for key in ("emergency", "helpline")],
+        "help": help_lines,
     }
-    return info
+
+
+def worker_source(app):
+    """The worker's source with this release's BUILD object in front of it, put together once per process."""
+    source = app.extensions.get("waymark_service_worker")
+    if source is None:
+        info = build_info(app)
+        source = f"const BUILD = {json.dumps(info, indent=1)};\n\n{SERVICE_WORKER.read_text()}"
+        app.extensions["waymark_service_worker"] = source
+    return source
 
 
 @bp.route("/sw.js")
 def service_worker():
-    """The worker's source with this release's BUILD object in front of it, put together once per process."""
-    source = current_app.extensions.get("waymark_service_worker")
-    if source is None:
-        source = f"const BUILD = {json.dumps(build_info(), indent=1)};\n\n{SERVICE_WORKER.read_text()}"
-        current_app.extensions["waymark_service_worker"] = source
-    response = current_app.response_class(source, mimetype="text/javascript")
+    """The service worker, with this release's build data in front."""
+    response = current_app.response_class(worker_source(current_app._get_current_object()), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -9,7 +9,9 @@
 
   var lang = document.documentElement.lang;
   var panel, statusRegion;
-  var updateAccepted = false;
+  // A page that had a worker before sees the controller change only when a new release takes over.
+  var hadController = Boolean(navigator.serviceWorker.controller);
+  var asked = {}; // languages this tab asked to save from the picker
 
   function $(selector) {
     return document.querySelector(selector);
@@ -50,14 +52,21 @@
     });
   }
 
+  // This page's language is being saved: the button goes, the progress bar (named by the state) shows.
+  function showSaving() {
+    var button = $(".js-save-offline");
+    var state = $(".js-offline-state");
+    var hadFocus = button && document.activeElement === button;
+    show(button, false);
+    show($(".js-offline-size"), false);
+    show($(".js-save-progress"), true);
+    state.textContent = text("saving");
+    // The button that had focus is gone: focus goes to the message that took its place.
+    if (hadFocus) state.focus();
+  }
+
   function startSaving(tag) {
-    show($(".js-save-offline"), false);
-    var progress = $(".js-save-progress");
-    if (progress && tag === lang) {
-      progress.value = 0;
-      show(progress, true);
-    }
-    announce(text("saving"));
+    if (tag === lang) showSaving();
     send({ type: "save-language", lang: tag });
   }
 
@@ -70,29 +79,34 @@
   }
 
   function onStatus(status) {
-    var saved = status.saved.indexOf(lang) !== -1;
+    status.saving = status.saving || []; // a worker of an earlier release does not say
     document.querySelectorAll(".js-save-language").forEach(function (button) {
       var tag = button.getAttribute("data-lang");
-      show(button, status.saved.indexOf(tag) === -1 && tag in status.bytes);
+      show(button, status.saved.indexOf(tag) === -1 && status.saving.indexOf(tag) === -1 && tag in status.bytes);
     });
-    if (saved) {
+    if (status.saved.indexOf(lang) !== -1) {
       $(".js-offline-state").textContent = text("ready");
-      return;
-    }
-    if (saveData()) {
-      var button = $(".js-save-offline");
+    } else if (status.saving.indexOf(lang) !== -1) {
+      showSaving(); // started by this page's status message, or by another tab
+    } else if (saveData()) {
       $(".js-offline-size").textContent = text("size", { size: kilobytes(status.bytes[lang] || 0) });
-      show(button, true);
+      show($(".js-save-offline"), true);
       show($(".js-offline-size"), true);
-    } else {
-      startSaving(lang);
     }
+  }
+
+  // A tapped update notice asks the page to open a Waymark page in its place, with no new history entry.
+  function open(path) {
+    var url = new URL(path, location.href);
+    if (url.origin === location.origin) location.replace(url.href);
   }
 
   function onMessage(event) {
     var data = event.data || {};
     if (data.type === "status") {
       onStatus(data);
+    } else if (data.type === "open") {
+      open(data.path);
     } else if (data.type === "save-progress" && data.lang === lang) {
       var progress = $(".js-save-progress");
       if (progress) {
@@ -105,14 +119,14 @@
         show($(".js-offline-size"), false);
         $(".js-offline-state").textContent = text("ready");
         announce(text("ready"));
-      } else {
+      } else if (asked[data.lang]) {
         announce(text("saved-other"));
       }
       document.querySelectorAll('.js-save-language[data-lang="' + data.lang + '"]').forEach(function (button) {
         show(button, false);
       });
       askToKeep();
-    } else if (data.type === "save-failed") {
+    } else if (data.type === "save-failed" && (data.lang === lang || asked[data.lang])) {
       show($(".js-save-progress"), false);
       show($(".js-save-offline"), saveData());
       announce(text("save-failed"));
@@ -125,7 +139,6 @@
     show(banner, true);
     announce(text("update-ready"));
     banner.querySelector("button").addEventListener("click", function () {
-      updateAccepted = true;
       worker.postMessage({ type: "skip-waiting" });
     });
   }
@@ -140,19 +153,37 @@
     });
   }
 
+  // Tells the server to forget this browser's subscription and closes any notice still shown.
+  function forgetNotices(registration) {
+    var notices = registration.getNotifications
+      ? registration.getNotifications().then(function (shown) { shown.forEach(function (notice) { notice.close(); }); })
+      : Promise.resolve();
+    var subscription = registration.pushManager ? registration.pushManager.getSubscription() : Promise.resolve(null);
+    return Promise.all([notices, subscription.then(function (current) {
+      if (!current) return null;
+      var deleted = fetch("/api/push/subscriptions", {
+        method: "DELETE",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ endpoint: current.endpoint }),
+        credentials: "omit",
+        keepalive: true, // finishes even after the page has left
+      }).catch(function () { /* offline: the server drops it when the push service says it is gone */ });
+      // A signal that answers nothing must not keep the person here: the server gets 2 seconds.
+      var atMost = new Promise(function (resolve) { setTimeout(resolve, 2000); });
+      return Promise.all([Promise.race([deleted, atMost]), current.unsubscribe()]);
+    })]).catch(function () {});
+  }
+
   function removeEverything() {
+    // Every other Waymark tab leaves first (quick_exit.js listens), so none stays open and readable.
+    if (window.BroadcastChannel) new BroadcastChannel("waymark-exit").postMessage({ type: "exit" });
     var steps = [
       caches.keys().then(function (names) {
         return Promise.all(names.map(function (name) { return caches.delete(name); }));
       }),
       navigator.serviceWorker.getRegistrations().then(function (registrations) {
         return Promise.all(registrations.map(function (registration) {
-          var unsubscribe = registration.pushManager
-            ? registration.pushManager.getSubscription().then(function (subscription) {
-              return subscription && subscription.unsubscribe();
-            })
-            : Promise.resolve();
-          return unsubscribe.catch(function () {}).then(function () { return registration.unregister(); });
+          return forgetNotices(registration).then(function () { return registration.unregister(); });
         }));
       }),
     ];
@@ -161,7 +192,8 @@
         databases.forEach(function (database) { indexedDB.deleteDatabase(database.name); });
       }));
     }
-    return Promise.all(steps).catch(function () {}).then(function () {
+    // Every step finishes (or fails) before the page leaves: one failing must not cut the others short.
+    return Promise.all(steps.map(function (step) { return step.catch(function () {}); })).then(function () {
       try { localStorage.clear(); } catch (error) { /* nothing stored */ }
       window.Waymark.exit();
     });
@@ -197,16 +229,26 @@
     setUpInstall();
 
     navigator.serviceWorker.onmessage = onMessage;
+    // A new release took over (accepted in this tab or another): this page and its assets are the old
+    // release's, so it reloads into the new one, in place, and the banner goes with it.
     navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (updateAccepted) location.reload();
+      show($(".js-update"), false);
+      if (hadController) location.reload();
+      hadController = true;
     });
 
     var save = $(".js-save-offline");
     if (save) save.addEventListener("click", function () { startSaving(lang); });
     document.querySelectorAll(".js-save-language").forEach(function (button) {
       button.addEventListener("click", function () {
+        var tag = button.getAttribute("data-lang");
+        asked[tag] = true;
+        // The button goes: focus stays in its list item, on the language's own link.
+        var link = button.parentNode.querySelector("a");
         show(button, false);
-        startSaving(button.getAttribute("data-lang"));
+        if (link) link.focus();
+        announce(text("saving"));
+        startSaving(tag);
       });
     });
     var remove = $(".js-remove-waymark");
@@ -219,9 +261,9 @@
       show(panel, false);
     });
     navigator.serviceWorker.ready.then(function () {
-      // Asking to save data means nothing is fetched in the background, not even the offline page.
-      if (!saveData()) send({ type: "save-offline-page", lang: lang });
-      send({ type: "status" });
+      // Asking to save data means nothing is fetched in the background. Otherwise the language is saved as
+      // soon as the worker is active (the worker saves it once, however many tabs ask).
+      send({ type: "status", save: saveData() ? null : lang });
     });
   });
 })();

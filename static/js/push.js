@@ -65,13 +65,21 @@
                 });
               })
               .then(function (created) {
-                return api("POST", { subscription: created.toJSON(), lang: lang });
+                return api("POST", { subscription: created.toJSON(), lang: lang }).catch(function (refused) {
+                  // The server kept nothing, so the browser's subscription is undone: the page never says
+                  // notices are on when none would come.
+                  var fail = function () { throw refused; };
+                  return created.unsubscribe().then(fail, fail);
+                });
               })
               .then(function () {
                 show(true);
                 say("on");
               });
-          }).catch(function () { say("failed"); });
+          }).catch(function () {
+            show(false);
+            say("failed");
+          });
         });
 
         off.addEventListener("click", function () {

@@ -34,6 +34,26 @@ def test_page_opens_cleanly(phone_context, live_server, path):
     page.close()
 
 
+@pytest.mark.parametrize("tag", ["en", "ar", "ti", "zh-Hans"])  # one language per script and direction
+def test_neither_the_pages_nor_the_worker_ask_another_site(browser, live_server, tag):
+    context = browser.new_context()
+    origin = urlsplit(live_server.url).netloc
+    seen = []
+    # The context's requests include those the service worker makes itself (its saves), which page.on misses.
+    context.on("request", lambda request: seen.append(request.url))
+    page = context.new_page()
+    for path in [f"/{tag}/"] + [f"/{tag}/{slug}" for slug in SLUGS]:
+        page.goto(live_server.url + path)
+    for _ in range(1200):  # the first /sw.js renders every page of every language: slow on a busy machine
+        if page.evaluate("(url) => caches.match(url).then(Boolean)", f"/{tag}/manifest.webmanifest"):
+            break
+        page.wait_for_timeout(100)
+    saves = [url for url in seen if url.endswith("?view=full")]
+    assert len(saves) >= len(SLUGS), "the worker's own requests were not seen"
+    assert [url for url in seen if urlsplit(url).netloc not in (origin, "")] == []
+    context.close()
+
+
 # Call links and the exit at least 44 x 44 on a phone, every page in English and Tigrinya and the lite view:
 # tests/accessibility/ (test_targets_are_big_enough).
 

@@ -1,6 +1,7 @@
 """Waymark under gunicorn exactly as `make run` starts it (the command is read from the Makefile)."""
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import tempfile
@@ -56,9 +57,17 @@ class Gunicorn:
                 time.sleep(0.05)  # polling for the port to open; there is no event to wait on
         raise RuntimeError("gunicorn did not open its port within a minute")
 
+    def hang(self):
+        """Stop answering while still accepting connections: a network that is up but answers nothing."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def get(self, path, **kwargs):
         return requests.get(self.url + path, timeout=kwargs.pop("timeout", 10), **kwargs)
 
     def __exit__(self, *exc):
+        self.resume()  # a stopped process never sees the TERM
         stop_group(self.process)
         self.log.close()
