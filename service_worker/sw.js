@@ -232,8 +232,9 @@ async function navigate(event) {
 
 // The exit never waits for the network: the redirect is answered at once, online or not. The server's
 // own answer (with Clear-Site-Data) is still asked for, in the background.
+// The exit, offline too: answer at once, and ask the server (POST, which nobody waits for) to clear the cache.
 function leave(event) {
-  event.waitUntil(fetch(event.request.url, { redirect: "manual", cache: "no-store" }).catch(() => {}));
+  event.waitUntil(fetch(BUILD.exitPath, { method: "POST", cache: "no-store", keepalive: true }).catch(() => {}));
   return Response.redirect(BUILD.exitUrl, 303);
 }
 
