@@ -8,6 +8,7 @@ can be served at on this machine. Then 200 connections for 30 s through `make se
 machine is shared, so compare the ratios within one run.
 """
 import argparse
+import types
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.run import slowest_page_with_slow_clients  # noqa: E402
 from tests.support.gunicorn import make_run_command  # noqa: E402
 from tests.support.processes import Process, free_port  # noqa: E402
 
@@ -91,6 +93,8 @@ def main():
             url = f"http://127.0.0.1:{serve_port}{PAGE}"
             rows.append(("make serve (nginx, the export)", *wrk(url, arguments.seconds, 50)))
             load = wrk(url, 30, 200)
+            server = types.SimpleNamespace(port=serve_port, url=f"http://127.0.0.1:{serve_port}")
+            slow_clients = [(count, slowest_page_with_slow_clients(server, count)) for count in (100, 250, 500)]
         with Process(run, run_port, build / "run.log", cwd=ROOT):
             rows.append(("make run (gunicorn, Flask)", *wrk(f"http://127.0.0.1:{run_port}{PAGE}", arguments.seconds, 50)))
     finally:
@@ -102,10 +106,16 @@ def main():
     for name, rate, requests, errors in rows:
         print(f"| {name} | {rate:,.0f} | {rate / best:.2f} | {requests:,} | {errors} |")
     rate, requests, errors = load
-    print(f"\n#### make serve under load: 200 connections for 30 s\n")
+    print("\n#### make serve under load: 200 connections for 30 s\n")
     print("| requests/s | requests | errors |")
     print("|---:|---:|---:|")
     print(f"| {rate:,.0f} | {requests:,} | {errors} |")
+    print("\n#### Slow clients through make serve (each sends half a request and stops)\n")
+    print("| slow clients connected | slowest of 5 pages (ms) | pages within 1 s |")
+    print("|---:|---:|---|")
+    for count, slowest in slow_clients:
+        shown = "no answer within 5 s" if slowest is None else f"{slowest * 1000:,.0f}"
+        print(f"| {count} | {shown} | {'yes' if slowest is not None and slowest < 1 else 'no'} |")
 
 
 if __name__ == "__main__":

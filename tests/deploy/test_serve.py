@@ -1,9 +1,11 @@
 """make serve: nginx serving the static export answers every address as Flask does (status, body, headers)."""
 import gzip
 import json
+import socket
 
 import brotli
 import pytest
+import urllib3
 
 from webapp.export import addresses
 
@@ -111,3 +113,22 @@ def test_hashed_assets_are_kept_for_a_year_and_pages_are_revalidated(nginx, flas
     for address in assets:
         assert pool.request("GET", origin + address).headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert pool.request("GET", origin + "/sw.js").headers["Cache-Control"] == "no-cache"
+
+
+def test_a_hundred_slow_clients_do_not_hold_up_pages_or_the_api(nginx):
+    """Each sends half a request to the API and stops; nginx reads requests whole before gunicorn (32 threads)
+    sees one, so pages and the API still answer."""
+    origin, pool = nginx
+    host, port = origin.removeprefix("http://").split(":")
+    slow = []
+    try:
+        for _ in range(100):
+            client = socket.create_connection((host, int(port)))
+            client.sendall(b"POST /api/push/subscriptions HTTP/1.1\r\nHost: waymark\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 400\r\n\r\n{\"subscription\": ")
+            slow.append(client)
+        for path in ["/en/get-help", "/ar/lite/", "/api/push/key"]:
+            assert pool.request("GET", origin + path, timeout=urllib3.Timeout(total=10)).status == 200, path
+    finally:
+        for client in slow:
+            client.close()
