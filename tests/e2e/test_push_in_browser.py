@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from webapp import create_app
 from webapp.pages import SLUGS
-from webapp.push import Subscription, db, payloads
+from webapp.push import Subscription, db
+from webapp.push.sending import payloads
 
 from ..support.fake_push import FakePushService
 from ..support.servers import LiveServer

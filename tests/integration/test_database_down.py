@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy
 
 from webapp import create_app
-from webapp.push import Subscription, db
+from webapp.push import db
 
 from ..support.fake_push import FakePushService
 from ..support.processes import free_port

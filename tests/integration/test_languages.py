@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from flask_babel import force_locale, gettext
 
 from ..support.catalogs import app_with_catalogs
-from ..support.pages import call_links, fetch_page, visible_text
+from ..support.pages import call_links, fetch_page
 from ..support.site import every_page, offered_languages
 
 RIGHT_TO_LEFT = {"ar", "fa", "ur", "ps", "fa-AF", "ckb"}
