@@ -50,7 +50,10 @@ def playwright_instance():
 # target-size tests would measure the wrong glyphs.
 SCRIPT_SAMPLES = {"ti": ("ሰላም", "Noto Sans Ethiopic"), "ar": ("مرحبا", "Noto Naskh Arabic"),
                   "ur": ("خوش آمدید", "Noto Nastaliq Urdu"), "hi": ("नमस्ते", "Noto Sans Devanagari"),
-                  "zh-Hans": ("你好", "Noto Sans CJK SC")}
+                  "zh-Hans": ("你好", "Noto Sans CJK SC"), "zh-Hant": ("你們好", "Noto Sans CJK TC"),
+                  "pa": ("ਸਤਿ ਸ੍ਰੀ ਅਕਾਲ", "Noto Sans Gurmukhi"), "bn": ("নমস্কার", "Noto Sans Bengali"),
+                  "ta": ("வணக்கம்", "Noto Sans Tamil"), "ml": ("നമസ്കാരം", "Noto Sans Malayalam"),
+                  "si": ("ආයුබෝවන්", "Noto Sans Sinhala"), "th": ("สวัสดี", "Noto Sans Thai")}
 
 
 def check_fonts(browser):
