@@ -23,3 +23,35 @@ forwarded_allow_ips = ""
 secure_scheme_headers = {}
 # No access log: it would record who read which page, and when.
 accesslog = None
+
+
+def _with_security_headers(write_error):
+    """gunicorn answers a request too malformed to reach Flask (400, 414, 431) with its own page: give that
+    answer Waymark's privacy and security headers too (webapp/security.py), by writing them in after the
+    status line gunicorn writes."""
+    from webapp.security import PERMISSIONS_POLICY, SERVER_ERROR_HEADERS
+
+    lines = "".join(f"{name}: {value}\r\n" for name, value in {**SERVER_ERROR_HEADERS,
+                                                              "Permissions-Policy": PERMISSIONS_POLICY}.items())
+
+    class HeaderAdding:
+        def __init__(self, sock):
+            self.sock = sock
+
+        def __getattr__(self, name):
+            return getattr(self.sock, name)
+
+        def sendall(self, data):  # gunicorn writes the whole answer at once; the status line ends at the first CRLF
+            status, crlf, rest = data.partition(b"\r\n")
+            return self.sock.sendall(status + crlf + lines.encode("latin-1") + rest if crlf else data)
+
+    def written_with_headers(sock, status_int, reason, mesg):
+        return write_error(HeaderAdding(sock), status_int, reason, mesg)
+
+    return written_with_headers
+
+
+def on_starting(server):
+    import gunicorn.util
+
+    gunicorn.util.write_error = _with_security_headers(gunicorn.util.write_error)

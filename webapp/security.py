@@ -25,6 +25,16 @@ def content_security_policy(lite_style_source, lite_script_sources=()):
     )
 
 
+# What gunicorn's own error answers carry (a request too malformed to reach Flask: 400, 414, 431): nothing
+# in them may load, frame or refer anywhere. deploy/gunicorn.conf.py adds them.
+SERVER_ERROR_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
 # Features Waymark never uses, refused for every frame (interest-cohort is gone from browsers: not named).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 

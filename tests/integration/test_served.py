@@ -140,3 +140,22 @@ def test_workers_forked_after_preload_share_no_database_connection(tmp_path, fak
         stored = connection.exec_driver_sql("SELECT count(*) FROM push_subscription").scalar()
     engine.dispose()
     assert stored == 24
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header Name: y\r\n\r\n", 400),
+], ids=["uri too long", "malformed header"])
+def test_gunicorns_own_error_answers_carry_the_security_headers(tmp_path, fake_push, request_bytes, status):
+    with Gunicorn(env=settings(tmp_path, fake_push)) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+            client.sendall(request_bytes)
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    assert head[0].startswith(f"HTTP/1.1 {status}"), head[0]
+    headers = dict(line.split(": ", 1) for line in head[1:])
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
