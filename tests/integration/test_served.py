@@ -97,6 +97,15 @@ def test_a_chunked_body_over_4_kb_gets_a_json_413(tmp_path, fake_push):
     assert "4 KB" in response.json()["error"]
 
 
+def test_a_chunked_body_of_exactly_4_kb_is_read_not_refused(tmp_path, fake_push):
+    body = b'{"pad": "' + b"x" * (4096 - len(b'{"pad": ""}')) + b'"}'
+    assert len(body) == 4096
+    with Gunicorn(env=settings(tmp_path, fake_push)) as server:
+        response = requests.post(server.url + URL, data=iter([body[:2000], body[2000:]]),
+                                 headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code == 400 and "subscription" in response.json()["error"]  # read whole; refused for what it says
+
+
 @pytest.mark.parametrize("existing", [False, True], ids=["new", "made world-readable before"])
 def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing):
     path = tmp_path / "new.sqlite"

@@ -97,7 +97,7 @@ def read_json():
     if not request.is_json:
         raise BadSubscription("Send the body as JSON, with the header Content-Type: application/json.", 415)
     data = request.get_data(cache=True)
-    if request.content_length is None and len(data) >= MAX_BODY_BYTES:
+    if request.content_length is None and len(data) > MAX_BODY_BYTES:
         # A chunked body is cut at the limit by werkzeug without an error: it was too large.
         raise RequestEntityTooLarge()
     try:
@@ -119,7 +119,8 @@ def error(message, status):
 
 @bp.before_request
 def limit_body():
-    request.max_content_length = MAX_BODY_BYTES
+    # A chunked body has no length to check first: let one byte past the limit be read, to know it was over.
+    request.max_content_length = MAX_BODY_BYTES if request.content_length is not None else MAX_BODY_BYTES + 1
 
 
 DATABASE_DOWN = ("Update notices cannot be changed right now: Waymark's database is not answering. Nothing was "
