@@ -55,3 +55,13 @@ def on_starting(server):
     import gunicorn.util
 
     gunicorn.util.write_error = _with_security_headers(gunicorn.util.write_error)
+
+
+def post_worker_init(worker):
+    """Put the service worker together as the worker starts, beside serving: it renders and compresses every
+    page of every language (half a minute on a busy 2-core machine), which the first visitor would wait for."""
+    import threading
+
+    from webapp.offline import worker_source
+
+    threading.Thread(target=worker_source, args=(worker.wsgi,), name="build /sw.js", daemon=True).start()

@@ -2,6 +2,7 @@
 import concurrent.futures
 import hashlib
 import json
+import threading
 
 from flask import Blueprint, current_app, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from .pages import HOME, SLUGS, page_url
 from .quick_exit import EXIT_PATH
 
 bp = Blueprint("offline", __name__)
+BUILDING = threading.Lock()  # one build of the worker at a time: it renders and compresses every page
 
 SERVICE_WORKER = PROJECT_ROOT / "service_worker" / "sw.js"
 ICONS = [
@@ -93,12 +95,14 @@ def build_info(app):
 
 
 def worker_source(app):
-    """The worker's source with this release's BUILD object in front of it, put together once per process."""
-    source = app.extensions.get("waymark_service_worker")
-    if source is None:
-        info = build_info(app)
-        source = f"const BUILD = {json.dumps(info, indent=1)};\n\n{SERVICE_WORKER.read_text()}"
-        app.extensions["waymark_service_worker"] = source
+    """The worker's source with this release's BUILD object in front of it, put together once per process
+    (deploy/gunicorn.conf.py starts on it as each worker starts; a request that comes first waits for it)."""
+    with BUILDING:
+        source = app.extensions.get("waymark_service_worker")
+        if source is None:
+            info = build_info(app)
+            source = f"const BUILD = {json.dumps(info, indent=1)};\n\n{SERVICE_WORKER.read_text()}"
+            app.extensions["waymark_service_worker"] = source
     return source
 
 
