@@ -101,7 +101,7 @@ def test_redirects_and_missing_pages_answer_as_flask_does(flask_app, nginx, path
 def test_the_push_api_is_answered_by_python_behind_nginx(flask_app, nginx):
     origin, pool = nginx
     response = pool.request("GET", origin + "/api/push/key")
-    assert response.status == 200 and json.loads(response.data)["key"]
+    assert response.status == 200 and json.loads(response.data)["publicKey"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
