@@ -175,7 +175,9 @@
   }
 
   function removeEverything() {
-    // Every other Waymark tab leaves first (quick_exit.js listens), so none stays open and readable.
+    // Every other Waymark tab leaves first (quick_exit.js listens), so none stays open and readable. This tab
+    // hears the message too: marked as removing, it finishes the removal and then leaves by itself.
+    window.Waymark.removing = true;
     if (window.BroadcastChannel) new BroadcastChannel("waymark-exit").postMessage({ type: "exit" });
     var steps = [
       caches.keys().then(function (names) {

@@ -92,7 +92,8 @@
   // An exit in any other Waymark tab (or "Remove Waymark from this device" there) empties this one too.
   if (channel) {
     channel.onmessage = function (event) {
-      if (event.data && event.data.type === "exit") exitNow(true);
+      // A tab removing Waymark sent this itself, and leaves once the removal is done.
+      if (event.data && event.data.type === "exit" && !window.Waymark.removing) exitNow(true);
     };
   }
 
