@@ -80,6 +80,17 @@ def pages_fetched(server, start=0):
     return [path for path in server.paths[start:] if path != "/sw.js"]
 
 
+def open_saving_data(context, server):
+    """/en/get-help in the full view with Save-Data on, once its "Save for offline use" button shows: the
+    button shows once the worker has answered the page's status message, which starts any save."""
+    page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
+    page.goto(server.url + "/en/get-help?view=full")
+    button = page.get_by_role("button", name="Save for offline use")
+    button.wait_for(timeout=FIRST_SAVE_MS)
+    return page, button
+
+
 def updates_file(tmp_path, title):
     """A copy of the updates data with one more (newest) item, so the Updates page shows `title`."""
     path = tmp_path / f"updates-{abs(hash(title))}.toml"
@@ -159,11 +170,7 @@ def test_addresses_without_their_own_page_open_a_saved_one(context, server):
 
 
 def test_with_nothing_saved_the_offline_answer_still_has_the_numbers_and_the_exit(context, server):
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
-    page.goto(server.url + "/en/get-help?view=full")
-    page.get_by_role("button", name="Save for offline use").wait_for(timeout=FIRST_SAVE_MS)
+    page, _ = open_saving_data(context, server)
     context.set_offline(True)
     page.goto(server.url + "/en/about")
     assert page.locator("h1").text_content() == OFFLINE_TITLE
@@ -173,13 +180,7 @@ def test_with_nothing_saved_the_offline_answer_still_has_the_numbers_and_the_exi
 
 def test_save_data_downloads_nothing_until_asked(context, server):
     server.switch(Recorder(server.app, delay=0.3))  # slow enough to see the progress bar while it shows
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
-    page.goto(server.url + "/en/get-help?view=full")
-    button = page.get_by_role("button", name="Save for offline use")
-    # The button shows once the worker has answered the page's status message, which starts any save.
-    button.wait_for(timeout=FIRST_SAVE_MS)
+    page, button = open_saving_data(context, server)
     assert page.locator(".js-offline-size").text_content().startswith("Download size: about")
     assert [path for path in saved_addresses(page) if not path.startswith("/static/")] == []
     other_pages = [path for path in server.paths if path.startswith("/en/") and path != "/en/get-help"
@@ -452,12 +453,7 @@ class NewerBundles:
 
 
 def test_no_saved_page_names_assets_that_are_not_saved(context, server):
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
-    page.goto(server.url + "/en/get-help?view=full")
-    button = page.get_by_role("button", name="Save for offline use")
-    button.wait_for(timeout=FIRST_SAVE_MS)
+    page, button = open_saving_data(context, server)
     server.switch(NewerBundles(server.app))
     button.click()
     page.get_by_role("status").filter(has_text="could not be saved").wait_for(timeout=30_000)
