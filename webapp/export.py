@@ -74,10 +74,9 @@ REDIRECTS = {
 }
 
 
-def lasting_headers(response, kind):
-    """The headers every response of this kind carries, whatever the address."""
-    headers = {name: value for name, value in response.headers.items() if name.lower() not in PER_RESPONSE}
-    return headers
+def lasting_headers(response):
+    """The headers of a response that every response of its kind carries, whatever the address."""
+    return {name: value for name, value in response.headers.items() if name.lower() not in PER_RESPONSE}
 
 
 def export_site(output):
@@ -112,7 +111,7 @@ def _crawl(app, listed, output):
         if not 300 <= response.status_code < 400:
             raise ExportError(f"{address} answered {response.status_code}, not a redirect.")
         kinds[kind] = {"status": response.status_code, "location": response.headers["Location"],
-                       "headers": lasting_headers(response, kind)}
+                       "headers": lasting_headers(response)}
     return kinds
 
 
@@ -128,7 +127,7 @@ def _save(client, address, file, kind, headers, output, kinds, compressing):
     expected = 404 if kind == "not_found" else 200
     if response.status_code != expected:
         raise ExportError(f"{address} answered {response.status_code}, not {expected}: it cannot be exported.")
-    found = lasting_headers(response, kind)
+    found = lasting_headers(response)
     if kinds.setdefault(kind, found) != found:
         raise ExportError(f"{address} sends other headers than the rest of its kind ({kind}): {found}")
     target = output / file
