@@ -23,7 +23,8 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session")
 def app():
-    return create_app({"TESTING": True})
+    # A public address, as a deployment has: the cards' QR codes open it.
+    return create_app({"TESTING": True, "SITE_URL": "https://waymark.example"})
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def create_app(test_config=None):
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
-    from . import assets, delivery, errors, export, findability, helplines, i18n, offline, pages, push, quick_exit, security, updates
+    from . import assets, cards, delivery, errors, export, findability, helplines, i18n, offline, pages, push, quick_exit, security, updates
 
     helplines.init_app(app)
     updates.init_app(app)
@@ -37,6 +37,7 @@ def create_app(test_config=None):
     errors.init_app(app)
     quick_exit.init_app(app)
     pages.init_app(app)
+    cards.init_app(app)
     findability.init_app(app)
     export.init_app(app)
     offline.init_app(app)

@@ -16,7 +16,7 @@ LITE_SCRIPTS = ("js/quick_exit.js", "js/lite_offline.js")
 
 BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
-    "app_js": Bundle("js/quick_exit.js", "js/offline.js", "js/push.js", filters="rjsmin", output="gen/app.%(version)s.js"),
+    "app_js": Bundle("js/quick_exit.js", "js/offline.js", "js/push.js", "js/listen.js", "js/check.js", filters="rjsmin", output="gen/app.%(version)s.js"),
 }
 
 

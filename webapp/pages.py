@@ -9,6 +9,7 @@ bp = Blueprint("pages", __name__)
 # Slugs are English and the same in every language. Order is the order of the home page's choices.
 SLUGS = (
     "get-help",
+    "check-your-situation",
     "what-is-modern-slavery",
     "spot-the-signs",
     "worried-about-someone",

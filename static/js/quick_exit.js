@@ -1,8 +1,9 @@
 /* Quick exit: leave Waymark in one move and leave it out of the tab's history, in both views.
  *
  * - Links inside Waymark navigate with location.replace, so a whole visit is one history entry.
- * - "Exit this page" (or Shift pressed 3 times within 5 seconds) hides the page, blanks the title, clears
- *   session state and replaces this entry with a neutral site, so Back goes to what came before Waymark.
+ * - "Exit this page" (or Shift pressed 3 times within 5 seconds) first stops any reading aloud, then hides the
+ *   page, blanks the title, clears answers and session state and replaces this entry with a neutral site, so
+ *   Back goes to what came before Waymark.
  * - Every other open Waymark tab leaves too (a message on the "waymark-exit" channel).
  * - A Waymark page shown again by Back after an exit (from the back-forward cache or reloaded) leaves again.
  * The standard view loads this file in the head; the lite view carries it inside the page, at its end.
@@ -42,10 +43,25 @@
     } catch (error) { /* offline or refused: leaving matters more */ }
   }
 
+  // A voice reading the page aloud (Listen) would go on talking after the page has gone: it stops first.
+  function silence() {
+    try {
+      if (window.speechSynthesis) window.speechSynthesis.cancel();
+    } catch (error) { /* no speech to stop */ }
+  }
+
+  // Answers on the page ("Is this happening to me?") are forgotten, so Back or a restore cannot show them.
+  function forgetAnswers() {
+    var forms = document.forms || [];
+    for (var i = 0; i < forms.length; i += 1) forms[i].reset();
+  }
+
   function exitNow(toldByAnotherTab) {
+    silence();
     var first = !exited;
     exited = true;
     hidePage();
+    forgetAnswers();
     try {
       sessionStorage.clear();
       // Kept only so that a Waymark page reached again by Back knows to leave at once.

@@ -1,0 +1,1 @@
+/* Listen: reads the page aloud with a voice of the device for the page language. (being written) */
