@@ -22,8 +22,9 @@ SITE_SOURCES := $(shell find webapp templates translations static content servic
 
 # deploy/gunicorn.conf.py says how (one process with threads, no access log); the tests start the same.
 # The cards' QR codes open WAYMARK_SITE_URL: by default the address it serves on. Set the public one in production.
+run: export WAYMARK_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed catalogs
-	WAYMARK_SITE_URL=$${WAYMARK_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 # The whole site as static files in build/site/ (with .br and .gz copies), for nginx, a CDN or a static host.
 export: $(VENV)/.installed catalogs

@@ -18,8 +18,9 @@ from .i18n import current_language
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’&./:-]*(?: [A-Za-z0-9][A-Za-z0-9'’&./:-]*)*", re.ASCII)
 TRAILING_PUNCTUATION = ".,:;/-"
 # Elements whose text is never marked: not shown as text (script, style), plain text only (title,
-# textarea), or already marked as another language (any element with a lang attribute).
-UNMARKED = {"head", "script", "style", "title", "textarea", "template"}
+# textarea), or already marked as another language (any element with a lang attribute). A <template>'s
+# text is marked: a script shows it by copying it into the page.
+UNMARKED = {"head", "script", "style", "title", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 

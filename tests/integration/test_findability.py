@@ -21,6 +21,12 @@ def public_client():
     return create_app({"TESTING": True, "SITE_URL": SITE + "/"}).test_client()
 
 
+@pytest.fixture(scope="module")
+def addressless_client():
+    """A deployment that has not set WAYMARK_SITE_URL (the tests' own app has one)."""
+    return create_app({"TESTING": True, "SITE_URL": ""}).test_client()
+
+
 def head(client, path, **kwargs):
     response = client.get(path, **kwargs)
     assert response.status_code == 200, path
@@ -60,18 +66,28 @@ def test_the_sitemap_lists_every_page_once_with_its_alternates(public_client):
         assert public_client.get(urlsplit(location).path).status_code == 200
 
 
-def test_robots_txt_names_the_sitemap_and_keeps_robots_out_of_the_api(public_client, client):
+def test_robots_txt_names_the_sitemap_and_keeps_robots_out_of_the_api(public_client, addressless_client):
     lines = public_client.get("/robots.txt").get_data(as_text=True).splitlines()
     assert f"Sitemap: {SITE}/sitemap.xml" in lines and "Disallow: /api/" in lines
-    assert not any(line.startswith("Sitemap:") for line in client.get("/robots.txt").get_data(as_text=True).splitlines())
+    assert not any(line.startswith("Sitemap:") for line in addressless_client.get("/robots.txt").get_data(as_text=True).splitlines())
 
 
-def test_without_a_public_address_links_stay_relative_and_the_host_header_is_never_used(client):
+def test_without_a_public_address_links_stay_relative_and_the_host_header_is_never_used(addressless_client):
+    client = addressless_client
     html = head(client, "/en/get-help", headers={"Host": "evil.example"})
     assert html.find("link", rel="canonical") is None
     assert all(link["href"].startswith("/") for link in html.find_all("link", rel="alternate"))
     assert "evil.example" not in str(html)
     assert client.get("/sitemap.xml").status_code == 404
+
+
+def test_without_a_public_address_there_are_no_cards_to_print(addressless_client, client):
+    # A card's QR code must open the public address; the request's own Host is never trusted for it.
+    for path in ("/en/card", "/ar/discreet-card", "/en/cards"):
+        assert addressless_client.get(path, headers={"Host": "evil.example"}).status_code == 404
+        assert client.get(path).status_code == 200
+    assert "/en/card" not in addressless_client.get("/en/for-organisations").get_data(as_text=True)
+    assert "/en/card" in client.get("/en/for-organisations").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ def text_in_the_page_language(html):
     """Each piece of visible text whose nearest `lang` is the page's own, with that element."""
     root_lang = html.html["lang"]
     for text in html.body.find_all(string=True):
-        if isinstance(text, Comment) or text.parent.name in ("script", "style", "template"):
+        if isinstance(text, Comment) or text.parent.name in ("script", "style"):
             continue
         holder = text.find_parent(attrs={"lang": True})
         if holder is None or holder.get("lang") == root_lang:

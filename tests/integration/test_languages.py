@@ -95,7 +95,9 @@ def test_picker_lists_every_language_by_its_own_name(client, language):
         (tag, tag, endonym, f"/{tag}/get-help") for tag, (endonym, _) in README_LANGUAGES.items() if tag in offered
     ]
     alternates = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate")}
-    assert alternates == {other.tag: f"/{other.tag}/get-help" for other in offered_languages()}
+    site = client.application.config["SITE_URL"]
+    assert alternates == {other.tag: f"{site}/{other.tag}/get-help" for other in offered_languages()} | {
+        "x-default": f"{site}/en/get-help"}
 
 
 REVIEWED = "A person who speaks this language fluently has checked this translation."

@@ -99,7 +99,8 @@ def test_a_corrected_translation_makes_a_new_version_and_is_weighed_in_its_langu
         write_po(file, catalog)
     with open(po.with_suffix(".mo"), "wb") as file:
         write_mo(file, catalog)
-    corrected = create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(translations)}).test_client()
+    corrected = create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(translations),
+                            "SITE_URL": client.application.config["SITE_URL"]}).test_client()
     assert "(مصحح)" in corrected.get("/ar/get-help").get_data(as_text=True)
     _, second = build(corrected)
     assert second["version"] != first["version"]
