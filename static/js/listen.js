@@ -26,7 +26,8 @@
   var NEVER_READ = "script, style, template, noscript, svg, img, input, select, textarea, button, option, " +
     "progress, meter, .js-listen-controls";
 
-  // Chinese voices name their script by region more often than by subtag.
+  // Voices name their script by their region more often than by a subtag: zh-TW is Traditional, pa-PK is
+  // Punjabi in Arabic letters (Shahmukhi), not the Gurmukhi Waymark's pa pages are written in.
   var SCRIPT_OF_REGION = { zh: { cn: "hans", sg: "hans", my: "hans", tw: "hant", hk: "hant", mo: "hant" },
                            pa: { pk: "arab", "in": "guru" } };
   // The script a language is written in when its tag does not say; a voice of another script never fits.
@@ -41,7 +42,7 @@
     var language = SAME_LANGUAGE[parts[0]] || parts[0];
     var script = "";
     var region = "";
-    for (var i = 1; i < parts.length; i += 1) {
+    for (var i = 1; i < parts.length && parts[i] !== "x"; i += 1) {
       if (/^[a-z]{4}$/.test(parts[i]) && !script && !region) script = parts[i];
       else if (/^([a-z]{2}|[0-9]{3})$/.test(parts[i]) && !region) region = parts[i];
     }
