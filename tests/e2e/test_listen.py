@@ -10,6 +10,7 @@ import time
 import tomllib
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
@@ -194,8 +195,8 @@ def waymark(neutral):
 def new_context(browser):
     contexts = []
 
-    def make(voices, end_at_once=False):
-        context = browser.new_context(service_workers="block")
+    def make(voices, end_at_once=False, **options):
+        context = browser.new_context(service_workers="block", **options)
         contexts.append(context)
         return context, Speech(context, voices, end_at_once)
 
@@ -303,6 +304,29 @@ def test_listen_reads_what_a_person_sees_in_main_block_by_block(new_context, way
     assert "Seen summary" in said and "Seen label" in said
     if lang == "en":
         assert "0 8 0 0 0, 1 2 1, 7 0 0" in said, "the helpline is not read in its digit groups"
+
+
+AXE_RULES = [{"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+              "resultTypes": ["violations"]},
+             {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}, "resultTypes": ["violations"]}]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_while_reading_the_button_and_the_marked_block_pass_axe(new_context, waymark, scheme):
+    # The accessibility suite's Chromium has no voice, so it never sees the button shown or a block marked.
+    context, speech = new_context([voice("en-GB")], color_scheme=scheme)
+    page = open_page(context, f"{waymark.url}/en/", "ready")
+    page.locator(CONTROLS).get_by_role("button").click()
+    # The third block: a list item with a call button inside, on the grey of the "Are you safe now?" box.
+    for said in range(1, 4):
+        page.wait_for_function("n => fakeSpeech.synthesis.started === n", arg=said)
+        if said < 3:
+            page.evaluate("fakeSpeech.synthesis.finish()")
+    expect(page.locator(MARKED)).to_have_count(1)
+    axe = Axe()
+    for rules in AXE_RULES:
+        violations = axe.run(page, options=rules).response["violations"]
+        assert not violations, [(v["id"], [node["target"] for node in v["nodes"][:3]]) for v in violations]
 
 
 def test_the_button_stops_reading(new_context, waymark):
