@@ -211,7 +211,8 @@
     function read() {
       var blocks = readableBlocks(main);
       if (!blocks.length || !voice) return;
-      synth.cancel();
+      // Whatever another page left speaking; only then, as Chrome can drop an utterance spoken right after a cancel.
+      if (synth.speaking || synth.pending) synth.cancel();
       reading = { blocks: blocks, index: 0, utterance: null };
       button.textContent = stopLabel;
       speakNext();
