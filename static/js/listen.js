@@ -85,7 +85,6 @@
     return style.display !== "contents" && element.checkVisibility !== undefined && !element.checkVisibility();
   }
 
-
   // "08000 121 700" is said "0 8 0 0 0, 1 2 1, 7 0 0": digit by digit, with a pause between groups.
   function spokenNumber(text) {
     return text.trim().split(/\s+/).map(function (group) {
