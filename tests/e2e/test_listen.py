@@ -87,7 +87,6 @@ FAKE_SPEECH = """
         if (this.current !== utterance) return;
         this.started += 1;
         fire(utterance, "start");
-        if (config.endAtOnce) this.finish();
       });
     }
     // The test's "this utterance has been said".
@@ -165,11 +164,10 @@ def translated(lang, text):
 class Speech:
     """Every speak and cancel of every page of a context, as the pages reported them."""
 
-    def __init__(self, context, voices, end_at_once=False):
+    def __init__(self, context, voices):
         self.records = []
         context.expose_binding("recordSpeech", lambda source, entry: self.records.append(entry))
-        config = {"voices": voices, "endAtOnce": end_at_once}
-        context.add_init_script(FAKE_SPEECH.replace("CONFIG", json.dumps(config)))
+        context.add_init_script(FAKE_SPEECH.replace("CONFIG", json.dumps({"voices": voices})))
 
     def wait_for(self, page, condition, message, seconds=10):
         """Waits for the records to reach a state; the page is pumped so its reports arrive."""
@@ -195,10 +193,10 @@ def waymark(neutral):
 def new_context(browser):
     contexts = []
 
-    def make(voices, end_at_once=False, **options):
+    def make(voices, **options):
         context = browser.new_context(service_workers="block", **options)
         contexts.append(context)
-        return context, Speech(context, voices, end_at_once)
+        return context, Speech(context, voices)
 
     yield make
     for context in contexts:
