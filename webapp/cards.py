@@ -10,6 +10,9 @@ from .i18n import SOURCE_LANGUAGE, current_language, languages
 
 bp = Blueprint("cards", __name__)
 
+# The card pages' last parts, the same in every language: /en/card, /en/discreet-card, /en/cards.
+CARD_PAGES = ("card", "discreet-card", "cards")
+
 
 def home_address(tag):
     """The public address a language's card opens: its home page at WAYMARK_SITE_URL."""
