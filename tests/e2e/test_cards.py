@@ -29,7 +29,12 @@ MM_PER_PIXEL = 25.4 / 96
 A6, A4 = (105, 148), (210, 297)
 HELPLINE, EMERGENCY = "08000 121 700", "999"
 TAGS = [language.tag for language in offered_languages()]
-SINGLE_CARDS = [(tag, path) for tag, path in card_pages() if not path.endswith("/cards")]
+SINGLE_CARDS = card_pages(sheet_tags=[])
+# The sheet holds the same 36 cards in every language's version; only its frame, hidden in print by the rules
+# the single cards are checked with in all 36 languages, differs. Printed in a left-to-right page, a
+# right-to-left one and another script: each print of it takes several seconds.
+SHEETS = ["en", "ar", "ti"]
+PRINTED_PAGES = SINGLE_CARDS + [(tag, f"/{tag}/cards") for tag in SHEETS]
 
 
 @dataclass
@@ -142,7 +147,7 @@ def test_the_sheet_prints_every_card_8_to_an_a4_page_and_every_code_decodes(prin
     assert sheet.overflowing == [], "cards whose words do not fit their 105 x 74 mm"
 
 
-@pytest.mark.parametrize("tag", ["ar", "ti"])  # the sheet in a right-to-left page, and in another script
+@pytest.mark.parametrize("tag", SHEETS[1:])
 def test_the_sheet_prints_the_same_in_other_languages(printed, tag):
     sheet = printed(f"/{tag}/cards")
     assert page_sizes(sheet.pdf) == [A4] * math.ceil(len(TAGS) / 8)
@@ -157,13 +162,13 @@ def test_the_decoded_address_opens_that_language(printed, live_server, tag):
     assert html.html["lang"] == tag
 
 
-@pytest.mark.parametrize("tag, path", card_pages())
+@pytest.mark.parametrize("tag, path", PRINTED_PAGES)
 def test_in_print_only_the_cards_are_shown(printed, tag, path):
     # No exit bar, header, footer, navigation, Listen, offline panel or screen-only text: only cards.
     assert printed(path).shown_outside_the_cards == [], path
 
 
-@pytest.mark.parametrize("tag, path", card_pages())
+@pytest.mark.parametrize("tag, path", PRINTED_PAGES)
 def test_card_pages_load_nothing_from_elsewhere_and_break_no_rule_of_the_csp(printed, tag, path):
     print_ = printed(path)
     assert print_.foreign_requests == [], path
@@ -262,3 +267,21 @@ def test_the_printed_discreet_card_names_nothing(printed, app, tag):
     assert not re.search(r"slavery|waymark|helpline", text, re.IGNORECASE)
     if tag in READ_BACK:
         assert [name for name in names if holds(text, name)] == []
+
+
+@pytest.mark.parametrize("path", ["/en/card", "/ar/discreet-card", "/en/cards"])
+def test_card_pages_open_cleanly_with_their_scripts(browser, live_server, path):
+    # With the scripts running (they reveal the offline panel and the save buttons): nothing from elsewhere, no
+    # CSP refusal on the console, no cookie, and still nothing but the cards in print.
+    context = browser.new_context()
+    page = context.new_page()
+    errors, foreign = [], []
+    origin = urlsplit(live_server.url).netloc
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("request", lambda request: urlsplit(request.url).netloc not in (origin, "") and foreign.append(request.url))
+    page.goto(live_server.url + path)
+    page.locator(".js-offline").wait_for(state="visible")
+    page.emulate_media(media="print")
+    assert page.evaluate(SHOWN_OUTSIDE_THE_CARDS) == [], path
+    assert (errors, foreign, context.cookies()) == ([], [], []), path
+    context.close()
