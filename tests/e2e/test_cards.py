@@ -185,15 +185,10 @@ def words(text):
 
 
 def holds(text, phrase):
-    """Whether `phrase`'s words appear one after the other in `text`, in either order: pypdf gives right-to-left
-    lines in the order they are drawn."""
-    found, wanted = words(text), words(phrase)
-    if not wanted:
-        return False
-    for sequence in (wanted, wanted[::-1]):
-        if any(found[start:start + len(sequence)] == sequence for start in range(len(found) - len(sequence) + 1)):
-            return True
-    return False
+    """Whether `phrase`'s words appear one after the other in `text`, in either order (pypdf gives right-to-left
+    lines in the order they are drawn), spaces aside (it joins runs drawn apart without one)."""
+    found, wanted = "".join(words(text)), words(phrase)
+    return bool(wanted) and ("".join(wanted) in found or "".join(reversed(wanted)) in found)
 
 
 # pypdf reads back the words of these scripts as drawn; Chromium's PDF leaves the ligatures and conjuncts of
