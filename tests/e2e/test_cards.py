@@ -280,3 +280,15 @@ def test_card_pages_open_cleanly_with_their_scripts(browser, live_server, path):
     assert page.evaluate(SHOWN_OUTSIDE_THE_CARDS) == [], path
     assert (errors, foreign, context.cookies()) == ([], [], []), path
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/en/card", "/ar/discreet-card"])
+def test_on_a_dark_screen_the_code_keeps_its_white_quiet_zone_and_scans(browser, live_server, path):
+    # Print leaves backgrounds out; a screen in dark mode paints them, and a code on a dark page would not scan.
+    context = browser.new_context(color_scheme="dark", service_workers="block")
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    [(_, decoded, _)] = read_codes(page)
+    assert decoded == [f"{SITE_URL}/{path.split('/')[1]}/"], path
+    context.close()
