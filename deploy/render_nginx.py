@@ -36,6 +36,7 @@ def render(site, listen, api, build):
     return environment.get_template("nginx.conf").render(
         headers=header_lines,
         languages="|".join(tag.replace("-", "\\-") for tag in site["languages"]),
+        card_pages="|".join(site["card_pages"]),
         exit=headers["exit"],
         root_redirect=headers["root"],
         slash=headers["language_without_slash"],

@@ -10,6 +10,9 @@ from .i18n import SOURCE_LANGUAGE, current_language, languages
 
 bp = Blueprint("cards", __name__)
 
+# The card pages' last parts, the same in every language: /en/card, /en/discreet-card, /en/cards.
+CARD_PAGES = ("card", "discreet-card", "cards")
+
 
 def home_address(tag):
     """The public address a language's card opens: its home page at WAYMARK_SITE_URL."""
@@ -29,9 +32,14 @@ def card(tag, discreet=False):
     language = languages()[tag]
     texts = []
     for each in dict.fromkeys((tag, SOURCE_LANGUAGE)):
-        with force_locale(languages()[each].locale):
-            texts.append(Markup(render_template("cards/_text.html", card_language=languages()[each],
-                                                english_beneath=each != tag, discreet=discreet)))
+        text_language = languages()[each]
+        with force_locale(text_language.locale):
+            words = render_template("cards/_text.html", discreet=discreet)
+        # The page marks the English in its own language's text only; each card's words are marked here, in
+        # the card's language, so a service's name on a Tigrinya card is read in an English voice on any sheet.
+        if text_language.script != "Latin":
+            words = language_of_parts.mark_english(words, rtl=text_language.dir == "rtl")
+        texts.append((text_language, Markup(words)))
     address = home_address(tag)
     return Markup(render_template("cards/_card.html", card_language=language, texts=texts, discreet=discreet,
                                   qr=qr_code(address), address=address))

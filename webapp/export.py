@@ -19,6 +19,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import PROJECT_ROOT
+from .cards import CARD_PAGES
 from .delivery import COMPRESSIBLE
 from .i18n import languages
 from .pages import HOME, SLUGS, page_url
@@ -52,6 +53,8 @@ def addresses():
             yield page_url(tag, slug, "standard"), page_file(tag, slug, "standard"), "page", {}
             yield page_url(tag, slug, "full"), page_file(tag, slug, "full"), "page", {}
             yield page_url(tag, slug, "lite"), page_file(tag, slug, "lite"), "lite", {}
+        for name in CARD_PAGES:
+            yield f"/{tag}/{name}", f"{tag}/{name}.html", "card", {}
         yield f"/{tag}/{MISSING_PAGE}", f"{tag}/404.html", "not_found", {}
         yield f"/{tag}/manifest.webmanifest", f"{tag}/manifest.webmanifest", "manifest", {}
     yield "/sw.js", "sw.js", "worker", {}
@@ -143,6 +146,7 @@ def site_description():
     return {
         "languages": {tag: list(language.aliases) for tag, language in languages().items()},
         "slugs": list(SLUGS),
+        "card_pages": list(CARD_PAGES),
         "exit_url": current_app.config["QUICK_EXIT_URL"],
     }
 

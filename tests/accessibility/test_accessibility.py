@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from webapp.pages import SLUGS
 
-from ..support.site import every_page, offered_languages
+from ..support.site import card_pages, every_page, offered_languages
 
 AXE = Axe()
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
@@ -24,7 +24,10 @@ ENHANCED_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enha
 # Every page of every language in the standard view; the lite view, whose words are the same, in one language
 # of each kind of script and direction.
 ONE_PER_SCRIPT = ["en", "ar", "ti", "zh-Hans", "hi", "ta", "th", "bg"]
-ALL_PAGES = every_page() + every_page(lite=True, tags=ONE_PER_SCRIPT)
+# The cards' pages: each language's card and discreet card in every language; the sheet, which holds all 36
+# cards in each language's version (only its frame differs), in one language per script and direction, since
+# auditing its 36 cards takes several times as long as a page.
+ALL_PAGES = every_page() + every_page(lite=True, tags=ONE_PER_SCRIPT) + card_pages(sheet_tags=ONE_PER_SCRIPT)
 ENGLISH = every_page(tags=["en"]) + every_page(lite=True, tags=["en"])
 
 
@@ -90,7 +93,7 @@ def test_axe_finds_no_wcag_violation_with_the_scripts_running(page_with_scripts,
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("tag, path", ENGLISH + [("ar", "/ar/get-help"), ("ti", "/ti/")])
+@pytest.mark.parametrize("tag, path", ENGLISH + [("ar", "/ar/get-help"), ("ti", "/ti/"), ("en", "/en/card"), ("ar", "/ar/cards")])
 def test_text_contrast_is_at_least_7_to_1(browser, live_server, scheme, tag, path):
     context = browser.new_context(color_scheme=scheme, service_workers="block")
     page = context.new_page()
@@ -198,7 +201,9 @@ def test_every_control_is_reached_by_tab_with_a_visible_focus_never_under_the_ex
 def test_no_page_scrolls_sideways_at_320_by_640(browser, live_server, language):
     context = browser.new_context(viewport={"width": 320, "height": 640}, service_workers="block")
     page = context.new_page()
-    for tag, path in every_page(tags=[language.tag]) + every_page(lite=True, tags=[language.tag]):
+    sheet = [language.tag] if language.tag in ONE_PER_SCRIPT else []
+    for tag, path in every_page(tags=[language.tag]) + every_page(lite=True, tags=[language.tag]) + \
+            card_pages(tags=[language.tag], sheet_tags=sheet):
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
     context.close()
@@ -309,7 +314,7 @@ def test_english_guidance_reads_at_grade_7_or_below(client, slug):
 @pytest.mark.parametrize("language", offered_languages(), ids=lambda language: language.tag)
 def test_titles_are_unique_and_in_the_page_language(client, language):
     titles = {}
-    for tag, path in every_page(tags=[language.tag]):
+    for tag, path in every_page(tags=[language.tag]) + card_pages(tags=[language.tag]):
         html = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
         titles[path] = html.title.get_text(strip=True)
     assert len(set(titles.values())) == len(titles), titles

@@ -47,7 +47,7 @@ def compare(flask_app, nginx, path, headers, flask_headers=None):
 
 
 def test_every_exported_address_answers_as_flask_does(flask_app, nginx):
-    """Every file of the export, plain, gzip and brotli, and each page with Save-Data, as Flask sends it."""
+    """Every file of the export, plain, gzip and brotli, and each page and card with Save-Data, as Flask sends it."""
     with flask_app.test_request_context():
         listed = [(address, kind) for address, _, kind, _ in addresses()]
     for address, kind in listed:
@@ -57,7 +57,8 @@ def test_every_exported_address_answers_as_flask_does(flask_app, nginx):
             # Flask's own compression is held by tests/integration; here each copy nginx sends decodes to the page.
             theirs = compare(flask_app, nginx, address, {"Accept-Encoding": accept}, flask_headers={})
             assert theirs.get("Content-Encoding") == (expected if compressible else None), (address, accept)
-        if kind == "page":
+        if kind in ("page", "card"):
+            # A card page has no lite copy: with Save-Data it must still be the card, not a 404 from lite/.
             compare(flask_app, nginx, address, {"Save-Data": "on"})
 
 
@@ -92,7 +93,8 @@ def test_the_root_sends_each_browser_to_its_language(flask_app, nginx, accept):
     "path, headers",
     [("/go", {}), ("/en", {}), ("/ar/lite", {}), ("/en/no-such-page", {}), ("/ar/lite/no-such-page", {}),
      ("/xx/get-help", {"Accept-Language": "fa"}), ("/static/no-such-file.css", {"Accept-Language": "ti"}),
-     ("/nowhere", {}), ("/en/get-help?view=full", {"Save-Data": "on"}), ("/en/?view=full", {})],
+     ("/nowhere", {}), ("/en/get-help?view=full", {"Save-Data": "on"}), ("/en/?view=full", {}),
+     ("/ar/card?view=full", {"Save-Data": "on"}), ("/en/lite/card", {}), ("/en/cards/", {}), ("/xx/card", {})],
 )
 def test_redirects_and_missing_pages_answer_as_flask_does(flask_app, nginx, path, headers):
     compare(flask_app, nginx, path, headers)

@@ -8,7 +8,7 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 
-from ..support.site import every_page, offered_languages
+from ..support.site import card_pages, every_page, offered_languages
 from ..support.wire import measure_first_visit
 
 FIRST_ROUND_TRIP = 14_600  # 10 packets of 1,460 bytes
@@ -27,7 +27,9 @@ def test_lite_page_fits_in_the_first_round_trip(browser, live_server, tag, path)
     assert cost["images"] == 0
 
 
-@pytest.mark.parametrize("tag, path", every_page(tags=MEASURED_IN_THE_BROWSER))
+# The cards: the sheet (36 cards, the heaviest page) per kind of script, the single cards in two.
+@pytest.mark.parametrize("tag, path", every_page(tags=MEASURED_IN_THE_BROWSER)
+                         + card_pages(tags=["en", "ar"], sheet_tags=MEASURED_IN_THE_BROWSER))
 def test_standard_page_first_visit_fits_the_budget(browser, live_server, tag, path):
     cost = measure_first_visit(browser, live_server.url + path)
     assert cost["bytes"] <= STANDARD_BUDGET, f"{path}: {cost['bytes']} bytes over {cost['requests']} requests"
@@ -46,7 +48,7 @@ def test_every_language_fits_the_budgets(client, language):
     for _, path in every_page(lite=True, tags=[language.tag]):
         size, _ = wire_bytes(client, path)
         assert size + SERVER_LINES <= FIRST_ROUND_TRIP, f"{path}: {size} bytes"
-    for _, path in every_page(tags=[language.tag]):
+    for _, path in every_page(tags=[language.tag]) + card_pages(tags=[language.tag]):
         size, response = wire_bytes(client, path)
         page = BeautifulSoup(brotli.decompress(response.get_data()), "html.parser")  # what the page loads
         assets = [tag["href"] for tag in page.select('link[rel="stylesheet"]')] + [tag["src"] for tag in page.select("script[src]")]

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup, Comment
 
 from webapp.language_of_parts import mark_english
 
-from ..support.site import every_page, offered_languages
+from ..support.site import card_pages, every_page, offered_languages
 
 NON_LATIN = [language for language in offered_languages() if language.script != "Latin"]
 LATIN_LETTERS = re.compile(r"[A-Za-z]")
@@ -27,7 +27,7 @@ def text_in_the_page_language(html):
 def test_no_english_is_read_in_the_page_voice(client, language):
     # Every page, both views: any Latin letters left in the page's own language would be read in its voice.
     for lite in (False, True):
-        for _, path in every_page(lite=lite, tags=[language.tag]):
+        for _, path in every_page(lite=lite, tags=[language.tag]) + ([] if lite else card_pages(tags=[language.tag])):
             html = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
             unmarked = [str(text).strip() for text in text_in_the_page_language(html) if LATIN_LETTERS.search(text)]
             assert not unmarked, f"{path}: English read in the {language.name} voice: {unmarked[:5]}"
@@ -37,7 +37,7 @@ def test_no_english_is_read_in_the_page_voice(client, language):
     "language", [language for language in NON_LATIN if language.dir == "rtl"], ids=lambda language: language.tag
 )
 def test_english_in_right_to_left_pages_is_isolated_left_to_right(client, language):
-    for _, path in every_page(tags=[language.tag]):
+    for _, path in every_page(tags=[language.tag]) + card_pages(tags=[language.tag]):
         html = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
         for part in html.body.find_all(attrs={"lang": "en"}):
             assert part.get("dir") == "ltr" or part.find_parent(attrs={"dir": "ltr"}), f"{path}: {part}"

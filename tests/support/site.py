@@ -19,3 +19,12 @@ def every_page(lite=False, tags=None):
     """(tag, path) for every page in every offered language (or in `tags`)."""
     tags = tags or [language.tag for language in offered_languages()]
     return [(tag, page_path(tag, slug, lite)) for tag in tags for slug in (HOME, *SLUGS)]
+
+
+def card_pages(tags=None, sheet_tags=None):
+    """(tag, path) for each language's card and discreet card (in every offered language, or in `tags`), and the
+    sheet of all cards in every language (or in `sheet_tags`)."""
+    tags = tags or [language.tag for language in offered_languages()]
+    sheet_tags = tags if sheet_tags is None else sheet_tags
+    return [(tag, f"/{tag}/{name}") for tag in tags for name in ("card", "discreet-card")] + \
+        [(tag, f"/{tag}/cards") for tag in sheet_tags]
