@@ -340,10 +340,20 @@ def test_answering_sends_and_stores_nothing(browser, live_server):
 
 
 def focused(page):
-    return page.evaluate("""() => {
+    """What has the focus; it must show a visible outline, clear of the fixed exit bar."""
+    state = page.evaluate("""() => {
       const e = document.activeElement;
-      return e.type === 'radio' ? e.name + '=' + e.value : e.textContent.trim();
+      const style = getComputedStyle(e);
+      return {
+        name: e.type === 'radio' ? e.name + '=' + e.value : e.textContent.trim(),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        underTheBar: e.getBoundingClientRect().bottom > document.querySelector('.exit-bar').getBoundingClientRect().top,
+        inTheQuestions: Boolean(e.closest('.js-check')),
+      };
     }""")
+    if state["inTheQuestions"]:
+        assert state["outline"] and not state["underTheBar"], state
+    return state["name"]
 
 
 def checked(page):
