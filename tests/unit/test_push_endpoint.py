@@ -97,3 +97,24 @@ def test_http_is_allowed_only_for_a_loopback_service_named_exactly():
     assert endpoint_problem("http://127.0.0.1:8766/push/a", LOOPBACK)
     assert endpoint_problem("http://127.0.0.2:8765/push/a", LOOPBACK)
     assert endpoint_problem("http://10.0.0.1:8765/push/a", parse_origins("http://10.0.0.1:8765"))
+
+
+def test_a_loopback_service_may_be_named_by_ipv6_address_or_as_localhost():
+    assert endpoint_problem("http://[::1]:8765/push/a", parse_origins("http://[::1]:8765")) is None
+    assert endpoint_problem("http://localhost:8765/push/a", parse_origins("http://localhost:8765")) is None
+    assert endpoint_problem("http://localhost:8766/push/a", parse_origins("http://localhost:8765"))
+
+
+def test_a_public_ip_address_is_refused_even_when_named_exactly():
+    # Push services are reached by name; an address is allowed only on this machine, for tests.
+    assert endpoint_problem("https://203.0.113.5/x", parse_origins("https://203.0.113.5"))
+
+
+@pytest.mark.parametrize("endpoint", ["https://[::1]/x", "https://[fd00::1]/x", "https://10.1.2.3/x",
+                                      "https://192.168.1.1/x", "https://169.254.169.254/x"])
+def test_an_address_inside_a_private_network_is_refused_and_the_answer_says_so(endpoint):
+    assert "inside a private network" in endpoint_problem(endpoint, DEFAULT)
+
+
+def test_a_name_outside_the_list_is_refused_and_the_answer_says_so():
+    assert endpoint_problem("https://push.example.net/x", DEFAULT) == "The endpoint is not on a known push service."
