@@ -118,3 +118,9 @@ def test_an_address_inside_a_private_network_is_refused_and_the_answer_says_so(e
 
 def test_a_name_outside_the_list_is_refused_and_the_answer_says_so():
     assert endpoint_problem("https://push.example.net/x", DEFAULT) == "The endpoint is not on a known push service."
+
+
+@pytest.mark.parametrize("endpoint", ["", None])
+def test_a_missing_endpoint_is_refused_and_the_answer_says_it_is_missing(endpoint):
+    problem = endpoint_problem(endpoint, DEFAULT)
+    assert problem.startswith("The subscription needs an endpoint") and problem.endswith("."), problem
