@@ -124,3 +124,12 @@ def test_a_name_outside_the_list_is_refused_and_the_answer_says_so():
 def test_a_missing_endpoint_is_refused_and_the_answer_says_it_is_missing(endpoint):
     problem = endpoint_problem(endpoint, DEFAULT)
     assert problem.startswith("The subscription needs an endpoint") and problem.endswith("."), problem
+
+
+def test_an_endpoint_as_long_as_the_stored_column_is_accepted_and_one_longer_is_not():
+    from webapp.push.model import Subscription
+
+    column = Subscription.__table__.c.endpoint.type.length
+    prefix = "https://fcm.googleapis.com/fcm/send/"
+    assert endpoint_problem(prefix + "a" * (column - len(prefix)), DEFAULT) is None
+    assert "too long" in endpoint_problem(prefix + "a" * (column + 1 - len(prefix)), DEFAULT)
