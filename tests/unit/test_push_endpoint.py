@@ -133,3 +133,10 @@ def test_an_endpoint_as_long_as_the_stored_column_is_accepted_and_one_longer_is_
     prefix = "https://fcm.googleapis.com/fcm/send/"
     assert endpoint_problem(prefix + "a" * (column - len(prefix)), DEFAULT) is None
     assert "too long" in endpoint_problem(prefix + "a" * (column + 1 - len(prefix)), DEFAULT)
+
+
+@pytest.mark.parametrize("endpoint", ["https://fcm.googleapis.com:99999/x", "https://fcm.googleapis.com:8a/x",
+                                      "https://[::1/x", "https://[zz]/x"])
+def test_an_address_no_parser_can_read_is_refused_and_the_answer_says_so(endpoint):
+    problem = endpoint_problem(endpoint, DEFAULT)
+    assert problem.startswith("The endpoint is not a valid web address") and problem.endswith("."), problem
