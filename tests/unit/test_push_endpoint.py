@@ -140,3 +140,8 @@ def test_an_endpoint_as_long_as_the_stored_column_is_accepted_and_one_longer_is_
 def test_an_address_no_parser_can_read_is_refused_and_the_answer_says_so(endpoint):
     problem = endpoint_problem(endpoint, DEFAULT)
     assert problem.startswith("The endpoint is not a valid web address") and problem.endswith("."), problem
+
+
+def test_plain_http_is_refused_for_a_named_service_off_this_machine_even_when_listed():
+    # The setting may name an http origin on loopback only (tests): anything else goes over https.
+    assert endpoint_problem("http://push.example.net/x", parse_origins("http://push.example.net"))
