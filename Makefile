@@ -99,8 +99,13 @@ bench: $(VENV)/.test-installed catalogs browser nginx
 # so a second run only tests what changed.
 MUTANTS ?=
 MUTATION_JOBS ?= 2
-mutation: $(VENV)/.test-installed catalogs
-	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+# The tests run in mutants/ as `make test` runs them: PostgreSQL and redis-server too, and the served tests'
+# gunicorn started with the command `make run` prints there (.venv/bin/...).
+mutation: $(VENV)/.test-installed catalogs test-servers
+	@mkdir -p mutants && ln -sfn "$$(readlink -f $(VENV))" mutants/$(VENV)
+	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
+	  || { echo "make mutation: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
+	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
 	$(BIN)/python scripts/mutation_score.py
 
 clean:

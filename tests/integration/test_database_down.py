@@ -9,6 +9,7 @@ from webapp import create_app
 from webapp.push import db
 
 from ..support.fake_push import FakePushService
+from ..support.postgresql import throwaway_database
 from ..support.processes import free_port
 
 
@@ -70,12 +71,15 @@ def fake_push():
 
 
 @pytest.fixture
-def database(postgresql_url):
-    real = sqlalchemy.make_url(postgresql_url)
-    switch = Switchable(real.host, real.port or 5432)
-    yield switch, real.set(host="127.0.0.1", port=switch.port).render_as_string(hide_password=False), postgresql_url
-    if switch.listener is not None:
-        switch.down()
+def database():
+    # A database of its own: the app must build its tables when the database comes back, which a table
+    # other tests left behind (or dropped, leaving Alembic's version) would hide or break.
+    with throwaway_database() as postgresql_url:
+        real = sqlalchemy.make_url(postgresql_url)
+        switch = Switchable(real.host, real.port or 5432)
+        yield switch, real.set(host="127.0.0.1", port=switch.port).render_as_string(hide_password=False), postgresql_url
+        if switch.listener is not None:
+            switch.down()
 
 
 def stored(url):

@@ -50,6 +50,13 @@ def test_save_data_gets_the_lite_view_at_the_same_address(client):
     assert "Save-Data" in response.vary
 
 
+@pytest.mark.parametrize("value", ["ON", " on "])
+def test_save_data_is_read_as_nginx_reads_it_whatever_its_case_and_spaces(client, value):
+    # deploy/nginx.conf matches "on" case-insensitively with spaces around: both servers answer alike.
+    response = client.get("/en/get-help", headers={"Save-Data": value})
+    assert response.get_data() == client.get("/en/lite/get-help").get_data()
+
+
 def test_without_save_data_the_standard_view_says_it_varies(client):
     response = client.get("/en/get-help")
     assert b"/static/gen/app." in response.get_data()

@@ -38,9 +38,17 @@ def test_neutral_site_is_configurable():
     assert app.test_client().get("/go").headers["Location"] == "https://example.org/news"
 
 
-def test_a_bad_neutral_site_stops_start_up():
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/news", "https:///news", "/news",
+                                 "example.org/news"])
+def test_a_bad_neutral_site_stops_start_up(url):
+    # Each would leave the person on a page that does not load, or run something: not a way out.
     with pytest.raises(ValueError, match="WAYMARK_QUICK_EXIT_URL must be an absolute http"):
-        create_app({"TESTING": True, "QUICK_EXIT_URL": "javascript:alert(1)"})
+        create_app({"TESTING": True, "QUICK_EXIT_URL": url})
+
+
+def test_a_plain_http_neutral_site_is_allowed():
+    app = create_app({"TESTING": True, "QUICK_EXIT_URL": "http://example.org/news"})
+    assert app.test_client().get("/go").headers["Location"] == "http://example.org/news"
 
 
 @pytest.mark.parametrize("path", ["/en/", "/en/get-help", "/en/offline", "/en/no-such-page", "/en/lite/",

@@ -107,3 +107,66 @@ def test_api_answers_are_never_stored_nor_read_by_other_sites(client, path):
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert response.mimetype == "application/json"
+
+
+def inline_sources(html, tag):
+    """The CSP hash source of each inline <script> or <style> of a page, as a browser computes it."""
+    import base64
+    import hashlib
+
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(element.string.encode()).digest()).decode()}'"
+            for element in html.find_all(tag) if not element.get("src")]
+
+
+@pytest.mark.parametrize("path", ["/en/get-help", "/en/lite/get-help"])
+def test_scripts_and_styles_come_from_this_site_or_are_the_lite_views_own_by_hash(client, path):
+    from bs4 import BeautifulSoup
+
+    lite = BeautifulSoup(client.get("/en/lite/get-help").get_data(as_text=True), "html.parser")
+    directives = csp_directives(client.get(path))
+    # The standard view loads its bundles from /static/gen/; the lite view runs its own inline code, and
+    # nothing else inline may run.
+    assert directives["script-src"] == ["'self'", *inline_sources(lite, "script")]
+    assert directives["style-src"] == ["'self'", *inline_sources(lite, "style")]
+    assert len(directives["script-src"]) == 3 and len(directives["style-src"]) == 2  # two scripts, one style
+    # data: only for the "no icon" link, which needs no request.
+    assert directives["img-src"] == ["'self'", "data:"]
+
+
+def test_hsts_keeps_https_for_at_least_a_year_on_every_subdomain(client):
+    response = client.get("/en/", base_url="https://waymark.example")
+    # RFC 6797: directive names are case-insensitive. A year is the least the HSTS preload list accepts.
+    directives = dict(part.strip().lower().partition("=")[::2]
+                      for part in response.headers["Strict-Transport-Security"].split(";"))
+    assert int(directives["max-age"]) >= 365 * 24 * 3600
+    assert "includesubdomains" in directives
+
+
+def test_a_missing_hashed_asset_is_not_cached_for_a_year(client):
+    response = client.get("/static/gen/app.0000000000.css")
+    assert response.status_code == 404
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+def test_a_revalidated_hashed_asset_stays_cached_for_a_year(client):
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup(client.get("/en/").get_data(as_text=True), "html.parser")
+    stylesheet = html.find("link", rel="stylesheet")["href"]
+    with client.get(stylesheet) as first:
+        etag = first.headers["ETag"]
+    with client.get(stylesheet, headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304
+        assert again.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_answers_with_no_content_claim_no_content_type(client):
+    response = client.post("/go")
+    assert response.status_code == 204
+    assert "Content-Type" not in response.headers
+
+
+def test_a_redirect_names_no_host_whatever_its_case(client):
+    # werkzeug writes the host of its redirects in lower case; the request's Host may be in any case.
+    response = client.get("/en", headers={"Host": "Evil.Example"})
+    assert response.headers["Location"] == "/en/"

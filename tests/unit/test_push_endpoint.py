@@ -97,3 +97,51 @@ def test_http_is_allowed_only_for_a_loopback_service_named_exactly():
     assert endpoint_problem("http://127.0.0.1:8766/push/a", LOOPBACK)
     assert endpoint_problem("http://127.0.0.2:8765/push/a", LOOPBACK)
     assert endpoint_problem("http://10.0.0.1:8765/push/a", parse_origins("http://10.0.0.1:8765"))
+
+
+def test_a_loopback_service_may_be_named_by_ipv6_address_or_as_localhost():
+    assert endpoint_problem("http://[::1]:8765/push/a", parse_origins("http://[::1]:8765")) is None
+    assert endpoint_problem("http://localhost:8765/push/a", parse_origins("http://localhost:8765")) is None
+    assert endpoint_problem("http://localhost:8766/push/a", parse_origins("http://localhost:8765"))
+
+
+def test_a_public_ip_address_is_refused_even_when_named_exactly():
+    # Push services are reached by name; an address is allowed only on this machine, for tests.
+    assert endpoint_problem("https://203.0.113.5/x", parse_origins("https://203.0.113.5"))
+
+
+@pytest.mark.parametrize("endpoint", ["https://[::1]/x", "https://[fd00::1]/x", "https://10.1.2.3/x",
+                                      "https://192.168.1.1/x", "https://169.254.169.254/x"])
+def test_an_address_inside_a_private_network_is_refused_and_the_answer_says_so(endpoint):
+    assert "inside a private network" in endpoint_problem(endpoint, DEFAULT)
+
+
+def test_a_name_outside_the_list_is_refused_and_the_answer_says_so():
+    assert endpoint_problem("https://push.example.net/x", DEFAULT) == "The endpoint is not on a known push service."
+
+
+@pytest.mark.parametrize("endpoint", ["", None])
+def test_a_missing_endpoint_is_refused_and_the_answer_says_it_is_missing(endpoint):
+    problem = endpoint_problem(endpoint, DEFAULT)
+    assert problem.startswith("The subscription needs an endpoint") and problem.endswith("."), problem
+
+
+def test_an_endpoint_as_long_as_the_stored_column_is_accepted_and_one_longer_is_not():
+    from webapp.push.model import Subscription
+
+    column = Subscription.__table__.c.endpoint.type.length
+    prefix = "https://fcm.googleapis.com/fcm/send/"
+    assert endpoint_problem(prefix + "a" * (column - len(prefix)), DEFAULT) is None
+    assert "too long" in endpoint_problem(prefix + "a" * (column + 1 - len(prefix)), DEFAULT)
+
+
+@pytest.mark.parametrize("endpoint", ["https://fcm.googleapis.com:99999/x", "https://fcm.googleapis.com:8a/x",
+                                      "https://[::1/x", "https://[zz]/x"])
+def test_an_address_no_parser_can_read_is_refused_and_the_answer_says_so(endpoint):
+    problem = endpoint_problem(endpoint, DEFAULT)
+    assert problem.startswith("The endpoint is not a valid web address") and problem.endswith("."), problem
+
+
+def test_plain_http_is_refused_for_a_named_service_off_this_machine_even_when_listed():
+    # The setting may name an http origin on loopback only (tests): anything else goes over https.
+    assert endpoint_problem("http://push.example.net/x", parse_origins("http://push.example.net"))
