@@ -28,6 +28,14 @@ def qr_code(address):
 
 
 def card(tag, discreet=False):
+    """One card, made once: the same on its own page and on every language's sheet."""
+    made = current_app.extensions["waymark_cards"]
+    if (tag, discreet) not in made:
+        made[(tag, discreet)] = make_card(tag, discreet)
+    return made[(tag, discreet)]
+
+
+def make_card(tag, discreet):
     """One card: the text in its language, then in English (unless it is English), and the QR code."""
     language = languages()[tag]
     texts = []
@@ -77,4 +85,5 @@ def sheet(lang):
 
 
 def init_app(app):
+    app.extensions["waymark_cards"] = {}
     app.register_blueprint(bp)
