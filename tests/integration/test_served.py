@@ -13,6 +13,7 @@ import sqlalchemy
 from webapp import create_app
 from webapp.push import db
 
+from ..support.catalogs import languages_file
 from ..support.fake_push import FakePushService
 from ..support.gunicorn import Gunicorn
 from ..support.postgresql import throwaway_database
@@ -27,7 +28,11 @@ def fake_push():
 
 
 def settings(tmp_path, fake_push, database=None, **extra):
-    return {"WAYMARK_DATABASE_URL": database or f"sqlite:///{tmp_path / 'served.sqlite'}",
+    # Two languages, one each way: each gunicorn worker renders and compresses every page of every language
+    # it offers to put its /sw.js together, beside serving, and what is tested here is the same in each.
+    languages, _ = languages_file(tmp_path / "languages.toml", ["en", "ar"])
+    return {"WAYMARK_LANGUAGES_FILE": str(languages),
+            "WAYMARK_DATABASE_URL": database or f"sqlite:///{tmp_path / 'served.sqlite'}",
             "WAYMARK_VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"),
             "WAYMARK_PUSH_ALLOWED_ORIGINS": fake_push.origin, **extra}
 

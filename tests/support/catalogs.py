@@ -17,20 +17,26 @@ def read_catalog(path):
         return read_po(file)
 
 
-def app_with_catalogs(tmp_path, change, tags, **config):
-    """An app offering at most `tags`, whose catalogs are copies of the real ones after `change(tag, catalog)`.
-
-    The .mo files are compiled from the changed .po with Babel (fuzzy entries left out), as `make catalogs` does.
-    """
+def languages_file(path, tags):
+    """A copy of the languages file at `path` that lists only `tags`; returns it and the entries it lists."""
     with open(Config.LANGUAGES_FILE, "rb") as file:
         listed = [entry for entry in tomllib.load(file)["language"] if entry["tag"] in tags]
+    assert {entry["tag"] for entry in listed} == set(tags), f"not in the languages file: {tags}"
     lines = []
     for entry in listed:
         lines.append("[[language]]")
         # JSON's strings, lists and booleans are also TOML's.
         lines.extend(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items())
-    languages = tmp_path / "languages.toml"
-    languages.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n")
+    return path, listed
+
+
+def app_with_catalogs(tmp_path, change, tags, **config):
+    """An app offering at most `tags`, whose catalogs are copies of the real ones after `change(tag, catalog)`.
+
+    The .mo files are compiled from the changed .po with Babel (fuzzy entries left out), as `make catalogs` does.
+    """
+    languages, listed = languages_file(tmp_path / "languages.toml", tags)
     translations = tmp_path / "translations"
     for entry in listed:
         if entry["tag"] == "en":
