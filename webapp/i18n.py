@@ -33,10 +33,13 @@ def catalog_path(app, language):
     return Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]) / language.locale / "LC_MESSAGES" / "messages.po"
 
 
-def catalog_is_complete(path):
-    """True when every entry of the catalog at `path` is translated and none is fuzzy."""
+def read_catalog(path):
     with open(path, "rb") as file:
-        catalog = read_po(file)
+        return read_po(file)
+
+
+def catalog_is_complete(catalog):
+    """True when every entry of the catalog is translated and none is fuzzy."""
     for message in catalog:
         if not message.id:  # the header
             continue
@@ -49,10 +52,9 @@ def catalog_is_complete(path):
 REVIEW_LINE = re.compile(r"^# Review-Status: (reviewed|awaiting review)\s*$", re.MULTILINE)
 
 
-def review_status(path):
+def review_status(catalog):
     """What the catalog's header comment says: "reviewed" by a fluent speaker, or "awaiting review"."""
-    with open(path, "rb") as file:
-        match = REVIEW_LINE.search(read_po(file).header_comment)
+    match = REVIEW_LINE.search(catalog.header_comment)
     return match.group(1) if match else "awaiting review"
 
 
@@ -72,8 +74,10 @@ def load_languages(app):
         path = catalog_path(app, language)
         if language.tag == SOURCE_LANGUAGE:
             offered[language.tag] = dataclasses.replace(language, reviewed=True)
-        elif path.exists() and catalog_is_complete(path):
-            offered[language.tag] = dataclasses.replace(language, reviewed=review_status(path) == "reviewed")
+        elif path.exists():
+            catalog = read_catalog(path)  # read once: parsing the 35 catalogs is most of the app's start-up
+            if catalog_is_complete(catalog):
+                offered[language.tag] = dataclasses.replace(language, reviewed=review_status(catalog) == "reviewed")
     return offered
 
 
