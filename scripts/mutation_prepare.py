@@ -1,15 +1,19 @@
-"""Make mutmut's mutants and its map of which tests call each function, then narrow that map to each module's tests.
+"""Make mutmut's mutants, then give each function the tests of its own module in mutmut's map.
 
-`mutmut run` runs every test that calls a mutated function. In Waymark nearly every function runs in every
-request (the headers, the language, the page), so a mutant that lives is run against about 1,100 tests and 9
-minutes of them, and the 2,500 mutants of webapp/ would take days on this machine. So `make mutation` runs
-this first: it does mutmut's first steps (the mutants, then one run of the unit and integration tests to see
-which tests call which function), then keeps, for each function, only the calling tests that are in its
-module's own test files (`FOCUS` below). `mutmut run` then runs each mutant against those.
+`mutmut run` runs a mutant against every test its map says calls the function. That map is wrong for Waymark
+both ways. Too wide: nearly every function runs in every request (the headers, the language, the page), so a
+mutant that lives was run against about 1,100 tests and 9 minutes of them, and the 2,500 mutants of webapp/
+would take days here. Too narrow: mutmut records a call for the test running when it happens, and the tests
+share one app, made (with everything it computes once: the security policy, the languages, each rendered
+page and card) for the first test that needs it; every later test that uses it is recorded as calling none
+of that, and a mutant there was run only against tests that could not see it.
+
+So `make mutation` runs this first: mutmut's own first steps (the mutants, and the map, which also lists every
+test), then each mutated function gets every test in its module's own test files (`FOCUS` below).
+`mutmut run` runs each mutant against those, and stops at the first failure.
 
 This can only lower the score: a mutant is killed only by a test of the suite failing, and one that lives
-might have been killed by a test of another module. Where a function is called by none of its module's
-tests, it gets all of them (and a mutant there lives if none of them fails).
+might have been killed by a test of another module.
 """
 import fnmatch
 import json
@@ -87,8 +91,7 @@ def narrow():
     callers = stats["tests_by_mangled_function_name"]
     for function in mutated_functions() | set(callers):
         files = focus_of(function)
-        own = [test for test in every_test if test.split("::")[0] in files]
-        callers[function] = [test for test in callers.get(function, []) if test in own] or own
+        callers[function] = [test for test in every_test if test.split("::")[0] in files]
     STATS.write_text(json.dumps(stats, indent=1))
 
 
