@@ -105,7 +105,8 @@ mutation: $(VENV)/.test-installed catalogs test-servers
 	@mkdir -p mutants && ln -sfn "$$(readlink -f $(VENV))" mutants/$(VENV)
 	@url="$${WAYMARK_TEST_POSTGRESQL_URL:-$$(bash scripts/start-postgresql.sh)}" && [ -n "$$url" ] \
 	  || { echo "make mutation: PostgreSQL could not be started for the push storage tests" >&2; exit 1; }; \
-	WAYMARK_TEST_POSTGRESQL_URL="$$url" $(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	export WAYMARK_TEST_POSTGRESQL_URL="$$url" && $(BIN)/python scripts/mutation_prepare.py $(MUTATION_JOBS) \
+	  && $(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
