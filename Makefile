@@ -94,9 +94,10 @@ bench: $(VENV)/.test-installed catalogs browser nginx
 	$(BIN)/python bench/throughput.py
 
 # Mutation testing: mutmut makes small bugs in webapp/ and runs the unit and integration tests against each,
-# then the score is printed. Slow (tens of minutes), so not part of `make test` or CI. MUTANTS narrows the run
-# to some modules (`make mutation MUTANTS='webapp.helplines.* webapp.i18n.*'`); results are kept in mutants/,
-# so a second run only tests what changed.
+# then the score is printed. scripts/mutation_prepare.py makes the mutants and gives each function its own
+# module's tests (FOCUS there). Slow (hours for all of webapp/), so not part of `make test` or CI. MUTANTS
+# narrows the run to some modules (`make mutation MUTANTS='webapp.helplines.* webapp.i18n.*'`); results are
+# kept in mutants/, so a second run only tests what changed (name a mutant to run it again).
 MUTANTS ?=
 MUTATION_JOBS ?= 2
 # The tests run in mutants/ as `make test` runs them: PostgreSQL and redis-server too, and the served tests'
