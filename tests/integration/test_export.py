@@ -170,11 +170,6 @@ def test_the_export_needs_the_public_address_and_leaves_the_folder_alone(small_a
     assert (output / "index.html").read_text() == "the site now online"
 
 
-def export_of(app, listed, output):
-    with app.app_context():
-        return export_site(output)
-
-
 @pytest.mark.parametrize("listed, stop", [
     # A page that cannot be built.
     ([("/en/get-help", "en/get-help.html", "page", {}), ("/en/no-such-page", "en/x.html", "page", {})],
@@ -204,7 +199,8 @@ def test_a_small_export_of_agreeing_addresses_is_written(small_app, tmp_path, mo
     listed = [("/en/get-help", "en/get-help.html", "page", {}), ("/fa-AF/get-help", "fa-AF/get-help.html", "page", {}),
               ("/en/this-page-does-not-exist", "en/404.html", "not_found", {})]
     monkeypatch.setattr(export, "addresses", lambda: iter(listed))
-    kinds = export_of(small_app, listed, tmp_path / "site")
+    with small_app.app_context():
+        kinds = export_site(tmp_path / "site")
     assert set(kinds) == {"page", "not_found", "root", "exit", "language_without_slash", "lite_without_slash"}
     assert (tmp_path / "site" / "fa-AF" / "get-help.html").read_bytes() == answer(small_app, "/fa-AF/get-help")[2]
 
