@@ -107,6 +107,26 @@ def test_server_error_is_a_real_page_with_the_numbers():
     assert html.select_one('main a[href="tel:+448000121700"]')
 
 
+def test_api_errors_are_json_and_keep_their_headers():
+    # Under /api/ a script reads the answer: a crash is JSON that tells nothing of the bug, and a wrong
+    # method says which methods the address takes (Allow).
+    from webapp import create_app
+
+    app = create_app({"TESTING": False})
+
+    @app.route("/api/broken")
+    def broken():
+        raise RuntimeError("a bug")
+
+    client = app.test_client()
+    crashed = client.get("/api/broken")
+    assert (crashed.status_code, crashed.mimetype) == (500, "application/json")
+    assert "try again" in crashed.get_json()["error"] and "a bug" not in crashed.get_data(as_text=True)
+    wrong_method = client.put("/api/push/key")
+    assert (wrong_method.status_code, wrong_method.mimetype) == (405, "application/json")
+    assert "GET" in wrong_method.headers["Allow"].replace(" ", "").split(",")
+
+
 UPDATES = """
 [[update]]
 date = 2026-10-05

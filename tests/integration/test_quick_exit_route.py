@@ -34,8 +34,12 @@ def test_exit_route_sends_no_referrer(client):
 
 
 def test_neutral_site_is_configurable():
-    app = create_app({"TESTING": True, "QUICK_EXIT_URL": "https://example.org/news"})
-    assert app.test_client().get("/go").headers["Location"] == "https://example.org/news"
+    # Every way out goes there: the link without JavaScript (/go), and the exit script in both views.
+    client = create_app({"TESTING": True, "QUICK_EXIT_URL": "https://example.org/news"}).test_client()
+    assert client.get("/go").headers["Location"] == "https://example.org/news"
+    for path in ("/en/get-help", "/en/lite/get-help"):
+        link = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser").select_one(".js-quick-exit")
+        assert link["data-exit-url"] == "https://example.org/news", path
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/news", "https:///news", "/news",

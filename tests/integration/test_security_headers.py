@@ -77,6 +77,48 @@ def test_behind_a_proxy_https_is_seen_when_configured():
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_behind_two_proxies_each_person_is_seen_by_the_address_the_first_proxy_saw(tmp_path):
+    # WAYMARK_PROXY_COUNT=2: the client's own X-Forwarded-For entries are not believed, the first proxy's
+    # is; so the subscription limit counts each person, not the proxy everyone comes through, and https
+    # is the scheme the first proxy was reached by.
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "PROXY_COUNT": 2, "PUSH_RATE_LIMIT": "1 per minute",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'push.sqlite'}",
+                      "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
+    client = app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # the second proxy; the first is 10.0.0.1
+
+    def subscribe(forwarded_for):
+        # Not JSON, so nothing is stored; the limit counts the attempt all the same.
+        return client.post("/api/push/subscriptions", environ_base=proxy,
+                           headers={"X-Forwarded-For": forwarded_for}).status_code
+
+    assert subscribe("198.51.100.1, 10.0.0.1") == 415
+    assert subscribe("203.0.113.66, 198.51.100.1, 10.0.0.1") == 429, "a forged first entry is not believed"
+    assert subscribe("198.51.100.2, 10.0.0.1") == 415, "another person behind the same proxies is not limited"
+    secure = client.get("/en/", environ_base=proxy, headers={"X-Forwarded-Proto": "https, http",
+                                                             "X-Forwarded-For": "198.51.100.1, 10.0.0.1"})
+    assert secure.headers.get("Strict-Transport-Security", "").startswith("max-age="), "https seen by the first proxy"
+
+
+def test_a_cookie_set_on_the_way_out_is_dropped():
+    # No cookies: not Waymark's own, and not one a library or a later route might add.
+    from webapp import create_app
+
+    app = create_app({"TESTING": True})
+
+    @app.get("/en/sets-a-cookie")
+    def sets_a_cookie():
+        response = app.response_class("a page")
+        response.set_cookie("tracker", "1")
+        return response
+
+    response = app.test_client().get("/en/sets-a-cookie")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
 def test_without_a_proxy_count_forged_forwarded_headers_are_ignored(client):
     response = client.get("/en/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
     assert "Strict-Transport-Security" not in response.headers
@@ -164,6 +206,16 @@ def test_answers_with_no_content_claim_no_content_type(client):
     response = client.post("/go")
     assert response.status_code == 204
     assert "Content-Type" not in response.headers
+
+
+def test_a_redirect_to_the_bare_address_of_this_site_goes_to_its_root(app):
+    # A Location naming only this site (no path) is the site's root, written as the path "/".
+    from webapp.security import without_own_origin
+
+    with app.test_request_context("/en/", base_url="https://waymark.example"):
+        assert without_own_origin("https://waymark.example") == "/"
+        assert without_own_origin("https://WAYMARK.example?view=full") == "/?view=full"
+        assert without_own_origin("https://elsewhere.example") == "https://elsewhere.example"
 
 
 def test_a_redirect_names_no_host_whatever_its_case(client):
