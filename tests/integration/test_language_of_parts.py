@@ -68,6 +68,21 @@ def test_latin_script_pages_are_left_as_they_are(client):
         ("<head><title>Waymark</title></head><script>var a = 1;</script>",
          "<head><title>Waymark</title></head><script>var a = 1;</script>"),
         ('<a lang="sq">Shqip</a> <br>Barnardo\'s', '<a lang="sq">Shqip</a> <br><span lang="en">Barnardo\'s</span>'),
+        # An element inside one already in a language keeps that language: its text is not marked again.
+        ('<p lang="en">Call <b>Modern Slavery Helpline</b></p>',
+         '<p lang="en">Call <b>Modern Slavery Helpline</b></p>'),
+        # The page's own lang on <html> is not a language of a part: the page's text is still marked.
+        ('<html lang="ti"><body><p>ተወከስ Crimestoppers</p></body></html>',
+         '<html lang="ti"><body><p>ተወከስ <span lang="en">Crimestoppers</span></p></body></html>'),
+        # Text on later lines of the page is found where it is.
+        ("<ul>\n<li>ሓገዝ Crimestoppers</li>\n\n<li>Relay UK።</li>\n</ul>",
+         '<ul>\n<li>ሓገዝ <span lang="en">Crimestoppers</span></li>\n\n'
+         '<li><span lang="en">Relay UK</span>።</li>\n</ul>'),
+        # An end tag closes the elements HTML lets it close implicitly (</li> may be left out), and a stray
+        # end tag, with nothing open, is ignored as a browser ignores it.
+        ('<ul lang="sq"><li>Shqip</ul><p>ሓገዝ Relay UK</p>',
+         '<ul lang="sq"><li>Shqip</ul><p>ሓገዝ <span lang="en">Relay UK</span></p>'),
+        ("</p>ሓገዝ Relay UK", '</p>ሓገዝ <span lang="en">Relay UK</span>'),
     ],
 )
 def test_runs_of_english_are_wrapped_and_nothing_else(source, expected):

@@ -233,6 +233,16 @@ def test_an_unknown_language_prefix_is_not_found(client):
     assert client.get("/xx/get-help").status_code == 404
 
 
+@pytest.mark.parametrize("accept, lang, direction", [("ar", "ar", "rtl"), ("pl-PL, en;q=0.5", "pl", "ltr"),
+                                                      ("xx", "en", "ltr")])
+def test_a_page_not_found_at_an_address_naming_no_language_is_in_the_browsers_language(client, accept, lang,
+                                                                                        direction):
+    # A mistyped prefix names no language: the not-found page, with its numbers, is in the language the
+    # browser asks for (English when it asks for none offered), not always in English.
+    html = fetch_page(client, "/xx/get-help", status=404, lang=lang, headers={"Accept-Language": accept})
+    assert html.html["dir"] == direction
+
+
 def test_manifest_is_translated(client):
     ar = client.get("/ar/manifest.webmanifest").get_json(force=True)
     en = client.get("/en/manifest.webmanifest").get_json(force=True)

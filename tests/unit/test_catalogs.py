@@ -150,3 +150,16 @@ def test_compile_skips_a_catalog_already_compiled_and_redoes_a_stale_one(app, tm
     os.utime(po.with_suffix(".mo"), (0, 0))
     assert "compiled" in app.test_cli_runner().invoke(args=compile_).output
     assert "compiled" in app.test_cli_runner().invoke(args=[*compile_, "--force"]).output
+
+
+def test_a_trans_block_written_over_several_lines_is_shown_translated(app):
+    # babel.cfg extracts {% trans %} blocks trimmed (one line each in the catalogs); a page must look them up
+    # the same way, or a block a template writes over several lines is shown in English in every language.
+    english = ("The English pages are the reference. If a translation says something different, "
+               "follow the English page.")
+    polish = next(message.string for message in read(TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po")
+                  if message.id == english)
+    block = "{% trans %}The English pages are the reference.\n  If a translation says something different,\n" \
+            "  follow the English page.{% endtrans %}"
+    with app.test_request_context("/pl/"):
+        assert app.jinja_env.from_string(block).render() == polish

@@ -107,3 +107,17 @@ def test_the_checked_short_and_relay_numbers_start(tmp_path):
     app = create_app({"TESTING": True, "HELPLINES_FILE": str(path)})
     assert [(line.display, line.href) for line in app.extensions["helplines"].values()] == [
         ("999", "tel:999"), ("18001 101", "tel:18001101")]
+
+
+def test_the_pages_call_the_numbers_of_the_data_file():
+    # The numbers people tap are the checked ones, each dialling what it shows. Its own app: a page is
+    # rendered once per app, so a shared one may hold a page rendered before this test.
+    from bs4 import BeautifulSoup
+
+    page = create_app({"TESTING": True}).test_client().get("/en/get-help")
+    assert page.status_code == 200
+    calls = {(link["href"], link.bdi.get_text()) for link in BeautifulSoup(page.get_data(as_text=True),
+                                                                           "html.parser").select("a.call")}
+    for key in ("emergency", "police", "helpline", "crimestoppers", "relay_emergency", "relay_police"):
+        display, href, _source = CHECKED[key]
+        assert (href, display) in calls, key
