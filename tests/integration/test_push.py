@@ -233,6 +233,39 @@ def test_retry_after_is_honoured_or_ignored_safely(header, expected):
         assert delay == expected
 
 
+@pytest.mark.parametrize("header, expected", [("0", 0), ("-5", 0)])
+def test_a_retry_after_of_now_or_the_past_is_tried_again_at_once(header, expected):
+    from types import SimpleNamespace
+
+    from webapp.push import retry_delay
+
+    assert retry_delay(SimpleNamespace(response=SimpleNamespace(headers={"Retry-After": header})), attempt=0) == expected
+
+
+def test_a_retry_after_date_an_hour_away_waits_a_minute_at_most():
+    from email.utils import format_datetime
+    from types import SimpleNamespace
+
+    from webapp.push import retry_delay
+
+    later = format_datetime(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1), usegmt=True)
+    assert retry_delay(SimpleNamespace(response=SimpleNamespace(headers={"Retry-After": later})), attempt=0) == 60
+
+
+def test_without_retry_after_each_attempt_waits_twice_as_long_up_to_half_a_minute():
+    from types import SimpleNamespace
+
+    from webapp.push import retry_delay
+
+    # A failure with no answer at all (the connection dropped), one whose answer is missing, one with no header:
+    # half a second, doubled for each attempt, plus under a tenth of a second of jitter; never over 30 seconds.
+    for problem in (OSError("connection reset"), SimpleNamespace(response=None),
+                    SimpleNamespace(response=SimpleNamespace(headers={}))):
+        for attempt in range(4):
+            assert 0.5 * 2**attempt <= retry_delay(problem, attempt) < 0.5 * 2**attempt + 0.1, (problem, attempt)
+        assert retry_delay(problem, attempt=10) == 30
+
+
 @pytest.fixture
 def recorder():
     """A second push service on loopback: anything it receives left the server where it must not."""
