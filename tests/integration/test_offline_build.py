@@ -3,11 +3,14 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
 from webapp import create_app
+
+from ..support.catalogs import languages_file
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates" / "pages"
@@ -69,28 +72,49 @@ def test_every_language_offline_copy_is_what_it_says_and_under_150_kb(client):
         assert size < OFFLINE_COPY_TARGET, tag
 
 
-def test_version_is_stable_and_changes_with_the_release(client):
-    _, first = build(client)
-    _, again = build(client)
+# The version tests compare two builds of the same languages: two (one per direction) are enough, and a build
+# of all of them renders and compresses every page of every language.
+SMALL = ["en", "ar"]
+
+
+@pytest.fixture(scope="module")
+def small_languages(tmp_path_factory):
+    path, _ = languages_file(tmp_path_factory.mktemp("languages") / "languages.toml", SMALL)
+    return str(path)
+
+
+def small_app(small_languages, **config):
+    return create_app({"TESTING": True, "LANGUAGES_FILE": small_languages, **config})
+
+
+@pytest.fixture(scope="module")
+def small_build(small_languages):
+    app = small_app(small_languages)
+    return app, build(app.test_client())[1]
+
+
+def test_version_is_stable_and_changes_with_the_release(small_languages, small_build):
+    app, first = small_build
+    _, again = build(small_app(small_languages).test_client())
     assert first["version"] == again["version"]
-    _, other = build(create_app({"TESTING": True, "RELEASE": "next"}).test_client())
+    _, other = build(small_app(small_languages, RELEASE="next").test_client())
     assert other["version"] != first["version"]
 
 
-def test_version_changes_with_the_content_of_a_page(client, tmp_path):
-    _, first = build(client)
+def test_version_changes_with_the_content_of_a_page(small_languages, small_build, tmp_path):
+    _, first = small_build
     updates = tmp_path / "updates.toml"
     updates.write_text((ROOT / "content" / "updates.toml").read_text() +
                        '\n[[update]]\ndate = 2026-12-01\ntitle = "Something new"\nparagraphs = ["New."]\n')
-    _, other = build(create_app({"TESTING": True, "UPDATES_FILE": str(updates)}).test_client())
+    _, other = build(small_app(small_languages, UPDATES_FILE=str(updates)).test_client())
     assert other["version"] != first["version"]
 
 
-def test_a_corrected_translation_makes_a_new_version_and_is_weighed_in_its_language(client, tmp_path):
+def test_a_corrected_translation_makes_a_new_version_and_is_weighed_in_its_language(small_languages, small_build, tmp_path):
     """One Arabic string changes: a new release, and only Arabic's offline copy changes size."""
-    _, first = build(client)
+    app, first = small_build
     translations = tmp_path / "translations"
-    shutil.copytree(ROOT / "translations", translations)
+    shutil.copytree(ROOT / "translations" / "ar", translations / "ar")
     po = translations / "ar" / "LC_MESSAGES" / "messages.po"
     with open(po, "rb") as file:
         catalog = read_po(file, locale="ar")
@@ -99,8 +123,8 @@ def test_a_corrected_translation_makes_a_new_version_and_is_weighed_in_its_langu
         write_po(file, catalog)
     with open(po.with_suffix(".mo"), "wb") as file:
         write_mo(file, catalog)
-    corrected = create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(translations),
-                            "SITE_URL": client.application.config["SITE_URL"]}).test_client()
+    corrected = small_app(small_languages, BABEL_TRANSLATION_DIRECTORIES=str(translations),
+                          SITE_URL=app.config["SITE_URL"]).test_client()
     assert "(مصحح)" in corrected.get("/ar/get-help").get_data(as_text=True)
     _, second = build(corrected)
     assert second["version"] != first["version"]
