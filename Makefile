@@ -111,5 +111,4 @@ mutation: $(VENV)/.test-installed catalogs test-servers
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
-	rm -rf $(VENV) static/gen instance/assets-manifest.json build
-	rm -rf $(VENV) static/gen instance/assets-manifest.json mutants
+	rm -rf $(VENV) static/gen instance/assets-manifest.json build mutants
