@@ -48,8 +48,20 @@ def test_every_page_names_its_canonical_address_and_every_language(public_client
 def test_lite_and_full_views_name_the_standard_page_as_canonical(public_client):
     canonical = lambda path, **kwargs: head(public_client, path, **kwargs).find("link", rel="canonical")["href"]
     assert canonical("/en/lite/get-help") == SITE + "/en/get-help"
+    assert canonical("/en/lite/") == SITE + "/en/"
     assert canonical("/en/get-help?view=full") == SITE + "/en/get-help"
     assert canonical("/en/get-help", headers={"Save-Data": "on"}) == SITE + "/en/get-help"
+
+
+@pytest.mark.parametrize("slug", ["get-help", HOME])
+def test_the_full_view_names_the_standard_pages_as_its_languages(public_client, slug):
+    """Search engines are sent to one address per page and language, the standard view's (the lite view, kept
+    small, names only its canonical page)."""
+    html = head(public_client, page_path("en", slug) + "?view=full")
+    links = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate")}
+    expected = {other: SITE + page_path(other, slug) for other in TAGS}
+    expected["x-default"] = SITE + ("/" if slug == HOME else page_path("en", slug))
+    assert links == expected
 
 
 def test_the_sitemap_lists_every_page_once_with_its_alternates(public_client):
