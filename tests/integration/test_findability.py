@@ -105,11 +105,20 @@ def test_without_a_public_address_there_are_no_cards_to_print(addressless_client
 @pytest.mark.parametrize(
     "value",
     ["waymark.example", "ftp://waymark.example", "https://", "https://waymark.example/help", "https://a@waymark.example",
-     "https://waymark.example?x=1", "https://waymark.example\\@evil.example", "javascript:alert(1)"],
+     "https://waymark.example?x=1", "https://waymark.example\\@evil.example", "javascript:alert(1)",
+     # A browser reads a backslash as a slash: this would be https://waymark.example/evil.example.
+     "https://waymark.example\\evil.example", "https://waymark.example#top"],
 )
 def test_a_public_address_that_is_not_an_origin_stops_start_up(value):
     with pytest.raises(ValueError, match="WAYMARK_SITE_URL"):
         create_app({"TESTING": True, "SITE_URL": value})
+
+
+@pytest.mark.parametrize("value, origin", [("https://waymark.example/", "https://waymark.example"),
+                                           ("http://localhost:8000", "http://localhost:8000")])
+def test_an_http_or_https_origin_is_the_public_address(value, origin):
+    client = create_app({"TESTING": True, "SITE_URL": value}).test_client()
+    assert head(client, "/en/get-help").find("link", rel="canonical")["href"] == origin + "/en/get-help"
 
 
 @pytest.mark.parametrize("tag", TAGS)
