@@ -3,6 +3,7 @@ import json
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -131,6 +132,29 @@ def test_a_corrected_translation_makes_a_new_version_and_is_weighed_in_its_langu
     assert second["languages"]["ar"]["bytes"] == real_size(corrected, second["languages"]["ar"]["pages"] + second["assets"])
     assert second["languages"]["ar"]["bytes"] != first["languages"]["ar"]["bytes"]
     assert second["languages"]["en"]["bytes"] == first["languages"]["en"]["bytes"]
+
+
+def test_a_change_to_the_lite_view_alone_makes_a_new_version(small_languages, small_build):
+    """Lite pages are not saved, but a phone that saved this release must still be told of one that changes
+    only them (a lite page and a saved page of two releases must never be mixed)."""
+    _, first = small_build
+    changed = small_app(small_languages)
+    lite = changed.jinja_env.loader.get_source(changed.jinja_env, "lite.html")[0]
+    assert "</main>" in lite
+    changed.jinja_env.loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader({"lite.html": lite.replace("</main>", "<p>Changed.</p></main>")}), changed.jinja_env.loader])
+    client = changed.test_client()
+    assert "<p>Changed.</p>" in client.get("/en/lite/get-help").get_data(as_text=True)
+    assert "<p>Changed.</p>" not in client.get("/en/get-help").get_data(as_text=True)
+    _, second = build(client)
+    assert second["version"] != first["version"]
+
+
+def test_worker_knows_the_numbers_to_show_when_nothing_is_saved(client):
+    """The last-resort answer offline: the emergency number and the Modern Slavery Helpline (CONTENT.md)."""
+    _, info = build(client)
+    assert info["help"] == [{"display": "999", "href": "tel:999"},
+                            {"display": "08000 121 700", "href": "tel:+448000121700"}]
 
 
 def test_worker_knows_the_exit(client):
