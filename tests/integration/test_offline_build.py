@@ -9,7 +9,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
-from webapp import create_app
+from webapp import create_app, offline
 
 from ..support.catalogs import languages_file
 
@@ -155,6 +155,28 @@ def test_worker_knows_the_numbers_to_show_when_nothing_is_saved(client):
     _, info = build(client)
     assert info["help"] == [{"display": "999", "href": "tel:999"},
                             {"display": "08000 121 700", "href": "tel:+448000121700"}]
+
+
+# LANGUAGES.md: the languages written right to left.
+RIGHT_TO_LEFT = {"ar", "fa", "ur", "ps", "fa-AF", "ckb"}
+
+
+def test_worker_knows_each_languages_direction_for_its_notices(client):
+    _, info = build(client)
+    assert {tag: language["dir"] for tag, language in info["languages"].items()} == \
+        {tag: "rtl" if tag in RIGHT_TO_LEFT else "ltr" for tag in info["languages"]}
+
+
+def test_the_worker_is_built_once_per_process(small_languages, monkeypatch):
+    """Building renders and compresses every page: a phone checking for an update must not wait for that."""
+    builds = []
+    real_build = offline.build_info
+    monkeypatch.setattr(offline, "build_info", lambda app: builds.append(app) or real_build(app))
+    client = small_app(small_languages).test_client()
+    first, _ = build(client)
+    second, _ = build(client)
+    assert len(builds) == 1
+    assert first.get_data() == second.get_data()
 
 
 def test_worker_knows_the_exit(client):
