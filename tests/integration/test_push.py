@@ -217,6 +217,26 @@ def test_a_busy_push_service_is_tried_again(api, push_app, fake_push):
     assert fake_push.attempts["busy"] == 2
 
 
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_push_service_error_is_tried_again(api, push_app, fake_push, status):
+    """A server error (500 and up) is the push service's trouble, not the subscription's: try again."""
+    subscribe(api, fake_push.subscribe("error"), "en")
+    fake_push.script("error", status)
+    fake_push.attempts.pop("error", None)
+    assert send(push_app) == "sent 1, removed 0, failed 0"
+    assert fake_push.attempts["error"] == 2
+
+
+def test_a_push_service_that_says_when_to_come_back_is_tried_again_then(api, push_app, fake_push):
+    subscribe(api, fake_push.subscribe("later"), "en")
+    fake_push.script("later", (503, {"Retry-After": "2"}))
+    fake_push.attempts.pop("later", None)
+    started = time.monotonic()
+    assert send(push_app) == "sent 1, removed 0, failed 0"
+    assert time.monotonic() - started >= 2  # not the half-second backoff for an answer with no Retry-After
+    assert fake_push.attempts["later"] == 2
+
+
 def test_a_failing_push_service_is_given_up_on_and_kept(api, push_app, fake_push, monkeypatch):
     monkeypatch.setattr("webapp.push.sending.retry_delay", lambda problem, attempt: 0)
     subscribe(api, fake_push.subscribe("broken"), "en")
