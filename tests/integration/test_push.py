@@ -5,12 +5,14 @@ The storage tests run on SQLite and on PostgreSQL (tests/support/postgresql.py s
 import datetime
 import json
 import time
+from email.utils import format_datetime
+from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale, gettext
 
 from webapp import create_app
-from webapp.push import Subscription, db
+from webapp.push import Subscription, db, retry_delay
 
 from ..support.fake_push import FakePushService, b64url, browser_keys
 from ..support.storage import empty_tables
@@ -238,20 +240,22 @@ def test_a_push_service_that_says_when_to_come_back_is_tried_again_then(api, pus
 
 
 def test_a_failing_push_service_is_given_up_on_and_kept(api, push_app, fake_push, monkeypatch):
-    monkeypatch.setattr("webapp.push.sending.retry_delay", lambda problem, attempt: 0)
+    """Four tries, with a wait between each two and none after the last: then the send has failed, and the
+    subscription is kept for the next notice."""
+    waits = []
+    monkeypatch.setattr("webapp.push.sending.time", SimpleNamespace(monotonic=time.monotonic, sleep=waits.append))
     subscribe(api, fake_push.subscribe("broken"), "en")
     fake_push.script("broken", 500, 502, 503, 500)
+    fake_push.attempts.pop("broken", None)
     assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert fake_push.attempts["broken"] == 4
+    assert len(waits) == 3
     assert len(rows(push_app)) == 1
 
 
 @pytest.mark.parametrize("header, expected", [("3", 3), ("1.5", 1.5), ("120", 60), ("soon", None),
                                               ("Wed, 21 Oct 2015 07:28:00 -0000", 0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0)])
 def test_retry_after_is_honoured_or_ignored_safely(header, expected):
-    from types import SimpleNamespace
-
-    from webapp.push import retry_delay
-
     problem = SimpleNamespace(response=SimpleNamespace(headers={"Retry-After": header}))
     delay = retry_delay(problem, attempt=0)
     if expected is None:
@@ -262,28 +266,15 @@ def test_retry_after_is_honoured_or_ignored_safely(header, expected):
 
 @pytest.mark.parametrize("header, expected", [("0", 0), ("-5", 0)])
 def test_a_retry_after_of_now_or_the_past_is_tried_again_at_once(header, expected):
-    from types import SimpleNamespace
-
-    from webapp.push import retry_delay
-
     assert retry_delay(SimpleNamespace(response=SimpleNamespace(headers={"Retry-After": header})), attempt=0) == expected
 
 
 def test_a_retry_after_date_an_hour_away_waits_a_minute_at_most():
-    from email.utils import format_datetime
-    from types import SimpleNamespace
-
-    from webapp.push import retry_delay
-
     later = format_datetime(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1), usegmt=True)
     assert retry_delay(SimpleNamespace(response=SimpleNamespace(headers={"Retry-After": later})), attempt=0) == 60
 
 
 def test_without_retry_after_each_attempt_waits_twice_as_long_up_to_half_a_minute():
-    from types import SimpleNamespace
-
-    from webapp.push import retry_delay
-
     # A failure with no answer at all (the connection dropped), one whose answer is missing, one with no header:
     # half a second, doubled for each attempt, plus under a tenth of a second of jitter; never over 30 seconds.
     for problem in (OSError("connection reset"), SimpleNamespace(response=None),
