@@ -333,6 +333,17 @@ def test_a_subscription_failing_for_days_is_removed_and_a_brief_failure_is_not(a
     assert [row[0].rsplit("/", 1)[1] for row in rows(push_app)] == ["flaky"]
 
 
+def test_each_failed_send_counts_once_against_its_subscription(api, push_app, fake_push):
+    """Three subscribers, one failed send each: each has failed once (a subscription is dropped only after
+    failing on several days, so a miscount would drop one too soon)."""
+    for name in ("one", "two", "three"):
+        subscribe(api, fake_push.subscribe(name), "en")
+        fake_push.script(name, 400)
+    assert send(push_app) == "sent 0, removed 0, failed 3"
+    with push_app.app_context():
+        assert [s.failures for s in db.session.execute(db.select(Subscription)).scalars()] == [1, 1, 1]
+
+
 def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_push):
     subscribe(api, fake_push.subscribe("unknown"), "en")
     fake_push.script("unknown", 404)
