@@ -344,6 +344,17 @@ def test_each_failed_send_counts_once_against_its_subscription(api, push_app, fa
         assert [s.failures for s in db.session.execute(db.select(Subscription)).scalars()] == [1, 1, 1]
 
 
+def test_a_success_clears_a_subscriptions_failures(api, push_app, fake_push):
+    """A send that succeeds starts the count again: earlier failures must not drop it later."""
+    subscribe(api, fake_push.subscribe("recovered"), "en")
+    fake_push.script("recovered", 400)
+    assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert send(push_app) == "sent 1, removed 0, failed 0"
+    with push_app.app_context():
+        row = db.session.execute(db.select(Subscription)).scalar_one()
+        assert (row.failures, row.first_failure_at) == (0, None)
+
+
 def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_push):
     subscribe(api, fake_push.subscribe("unknown"), "en")
     fake_push.script("unknown", 404)
