@@ -355,6 +355,20 @@ def test_a_success_clears_a_subscriptions_failures(api, push_app, fake_push):
         assert (row.failures, row.first_failure_at) == (0, None)
 
 
+def test_two_failures_days_apart_do_not_drop_a_subscription(api, push_app, fake_push, monkeypatch):
+    """Dropped only after three failed sends in a row, the first of them three days ago or more: two are not
+    enough, however far apart."""
+    subscribe(api, fake_push.subscribe("rare"), "en")
+    start = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.timezone.utc)
+    outcomes = []
+    for day in (0, 4):
+        monkeypatch.setattr("webapp.push.sending.now", lambda day=day: start + datetime.timedelta(days=day))
+        fake_push.script("rare", 400)
+        outcomes.append(send(push_app))
+    assert outcomes == ["sent 0, removed 0, failed 1"] * 2
+    assert len(rows(push_app)) == 1
+
+
 def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_push):
     subscribe(api, fake_push.subscribe("unknown"), "en")
     fake_push.script("unknown", 404)
