@@ -355,18 +355,21 @@ def test_a_success_clears_a_subscriptions_failures(api, push_app, fake_push):
         assert (row.failures, row.first_failure_at) == (0, None)
 
 
-def test_two_failures_days_apart_do_not_drop_a_subscription(api, push_app, fake_push, monkeypatch):
-    """Dropped only after three failed sends in a row, the first of them three days ago or more: two are not
-    enough, however far apart."""
+@pytest.mark.parametrize("days, dropped", [((0, 4), False), ((0, 2, 3), True)], ids=["two failures", "three failures"])
+def test_a_subscription_is_dropped_at_its_third_failure_in_a_row_three_days_after_the_first(
+        api, push_app, fake_push, monkeypatch, days, dropped):
+    """Dropped after three failed sends in a row, the first of them three days ago or more: two are not enough,
+    however far apart; the third is."""
     subscribe(api, fake_push.subscribe("rare"), "en")
     start = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.timezone.utc)
     outcomes = []
-    for day in (0, 4):
+    for day in days:
         monkeypatch.setattr("webapp.push.sending.now", lambda day=day: start + datetime.timedelta(days=day))
         fake_push.script("rare", 400)
         outcomes.append(send(push_app))
-    assert outcomes == ["sent 0, removed 0, failed 1"] * 2
-    assert len(rows(push_app)) == 1
+    last = "sent 0, removed 1, failed 0" if dropped else "sent 0, removed 0, failed 1"
+    assert outcomes == ["sent 0, removed 0, failed 1"] * (len(days) - 1) + [last]
+    assert len(rows(push_app)) == (0 if dropped else 1)
 
 
 def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_push):
