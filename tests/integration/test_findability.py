@@ -33,6 +33,14 @@ def head(client, path, **kwargs):
     return BeautifulSoup(response.get_data(as_text=True), "html.parser").head
 
 
+def standard_alternates(slug):
+    """hreflang -> address: the standard page in every language, and x-default (the chooser for the home page,
+    else the English page)."""
+    expected = {other: SITE + page_path(other, slug) for other in TAGS}
+    expected["x-default"] = SITE + ("/" if slug == HOME else page_path("en", slug))
+    return expected
+
+
 def test_every_page_names_its_canonical_address_and_every_language(public_client):
     for slug in (HOME, *SLUGS):
         for tag in ("en", "ar"):
@@ -40,9 +48,7 @@ def test_every_page_names_its_canonical_address_and_every_language(public_client
             html = head(public_client, path)
             assert html.find("link", rel="canonical")["href"] == SITE + path
             links = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate")}
-            expected = {other: SITE + page_path(other, slug) for other in TAGS}
-            expected["x-default"] = SITE + ("/" if slug == HOME else page_path("en", slug))
-            assert links == expected, path
+            assert links == standard_alternates(slug), path
 
 
 def test_lite_and_full_views_name_the_standard_page_as_canonical(public_client):
@@ -59,9 +65,7 @@ def test_the_full_view_names_the_standard_pages_as_its_languages(public_client, 
     small, names only its canonical page)."""
     html = head(public_client, page_path("en", slug) + "?view=full")
     links = {link["hreflang"]: link["href"] for link in html.find_all("link", rel="alternate")}
-    expected = {other: SITE + page_path(other, slug) for other in TAGS}
-    expected["x-default"] = SITE + ("/" if slug == HOME else page_path("en", slug))
-    assert links == expected
+    assert links == standard_alternates(slug)
 
 
 def test_the_sitemap_lists_every_page_once_with_its_alternates(public_client):
