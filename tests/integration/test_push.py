@@ -4,6 +4,8 @@ The storage tests run on SQLite and on PostgreSQL (tests/support/postgresql.py s
 """
 import datetime
 import json
+import socket
+import threading
 import time
 from email.utils import format_datetime
 from types import SimpleNamespace
@@ -211,17 +213,10 @@ def test_a_gone_subscription_is_removed(api, push_app, fake_push):
     assert [row[0].rsplit("/", 1)[1] for row in rows(push_app)] == ["staying"]
 
 
-def test_a_busy_push_service_is_tried_again(api, push_app, fake_push):
-    subscribe(api, fake_push.subscribe("busy"), "en")
-    fake_push.script("busy", 429)
-    fake_push.attempts.pop("busy", None)
-    assert send(push_app) == "sent 1, removed 0, failed 0"
-    assert fake_push.attempts["busy"] == 2
-
-
-@pytest.mark.parametrize("status", [500, 503])
-def test_a_push_service_error_is_tried_again(api, push_app, fake_push, status):
-    """A server error (500 and up) is the push service's trouble, not the subscription's: try again."""
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_a_busy_or_failing_push_service_is_tried_again(api, push_app, fake_push, status):
+    """Too many requests (429), or a server error (500 and up), is the push service's trouble, not the
+    subscription's: try again."""
     subscribe(api, fake_push.subscribe("error"), "en")
     fake_push.script("error", status)
     fake_push.attempts.pop("error", None)
@@ -382,9 +377,6 @@ def test_a_gone_subscription_is_removed_at_the_first_404(api, push_app, fake_pus
 @pytest.fixture
 def silent_endpoint(push_app):
     """A push service that accepts connections and never answers: (an app allowing it, its connections)."""
-    import socket
-    import threading
-
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -428,8 +420,6 @@ def test_an_endpoint_that_never_answers_gets_a_bounded_time(api, silent_endpoint
 def test_a_request_to_a_silent_endpoint_waits_no_longer_than_the_time_it_has_left(api, silent_endpoint, monkeypatch):
     """One request may wait 4 s, but the endpoint has 1.2 s in all: the send gives up when those are spent,
     not when the request would time out (the margin, 1.4 s, is for a busy machine)."""
-    import threading
-
     silent, _ = silent_endpoint
     monkeypatch.setattr("webapp.push.sending.REQUEST_TIMEOUT", 4)
     monkeypatch.setattr("webapp.push.sending.ENDPOINT_TIME_LIMIT", 1.2)
