@@ -1,6 +1,8 @@
 """Languages: which are offered, which one a request is in, and the `flask translate` commands."""
 import contextlib
 import dataclasses
+import functools
+import io
 import re
 import tomllib
 from pathlib import Path
@@ -33,9 +35,13 @@ def catalog_path(app, language):
     return Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]) / language.locale / "LC_MESSAGES" / "messages.po"
 
 
-def read_catalog(path):
-    with open(path, "rb") as file:
-        return read_po(file)
+@functools.lru_cache(maxsize=64)
+def judge_catalog(content):
+    """Whether a catalog (its bytes) is complete, and its review status. Parsing a catalog is most of the
+    app's start-up, so each content is judged once per process: an app made again (a test, `flask`
+    commands) reads the files again but parses only a changed one."""
+    catalog = read_po(io.BytesIO(content))
+    return catalog_is_complete(catalog), review_status(catalog)
 
 
 def catalog_is_complete(catalog):
@@ -75,9 +81,9 @@ def load_languages(app):
         if language.tag == SOURCE_LANGUAGE:
             offered[language.tag] = dataclasses.replace(language, reviewed=True)
         elif path.exists():
-            catalog = read_catalog(path)  # read once: parsing the 35 catalogs is most of the app's start-up
-            if catalog_is_complete(catalog):
-                offered[language.tag] = dataclasses.replace(language, reviewed=review_status(catalog) == "reviewed")
+            complete, status = judge_catalog(path.read_bytes())
+            if complete:
+                offered[language.tag] = dataclasses.replace(language, reviewed=status == "reviewed")
     return offered
 
 
