@@ -11,11 +11,13 @@ from email.utils import format_datetime
 from types import SimpleNamespace
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from flask_babel import force_locale, gettext
 
 from webapp import create_app
 from webapp.push import Subscription, db, retry_delay
 
+from ..support.catalogs import languages_file
 from ..support.fake_push import FakePushService, b64url, browser_keys
 from ..support.storage import empty_tables
 
@@ -64,10 +66,24 @@ def test_key_is_a_p256_public_key(api):
 def test_vapid_private_key_is_made_once_and_readable_by_its_owner_only(push_app, tmp_path):
     path = tmp_path / "vapid.pem"
     assert path.stat().st_mode & 0o777 == 0o600
+    # The key browsers are given is the one whose private half is in the configured file.
+    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    point = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    assert push_app.test_client().get("/api/push/key").get_json()["publicKey"] == b64url(point)
     again = create_app({"TESTING": True, "DATABASE_URL": push_app.config["SQLALCHEMY_DATABASE_URI"],
                         "VAPID_PRIVATE_KEY_FILE": str(path)})
     assert again.extensions["waymark_vapid_public_key"] == push_app.extensions["waymark_vapid_public_key"]
     with again.app_context():
+        db.engine.dispose()
+
+
+def test_vapid_private_key_is_made_in_a_folder_that_does_not_exist_yet(tmp_path):
+    path = tmp_path / "keys" / "waymark" / "vapid.pem"
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'push.sqlite'}",
+                      "VAPID_PRIVATE_KEY_FILE": str(path)})
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert len(app.extensions["waymark_vapid_public_key"]) == 87  # 65 bytes in base64url
+    with app.app_context():
         db.engine.dispose()
 
 
@@ -203,6 +219,22 @@ def test_each_subscriber_gets_a_neutral_notice_in_their_language(api, push_app, 
         assert delivery.vapid_key == push_app.extensions["waymark_vapid_public_key"]
     with push_app.app_context():
         assert all(s.last_success_at for s in db.session.execute(db.select(Subscription)).scalars())
+
+
+def test_a_subscriber_whose_language_is_no_longer_offered_gets_the_notice_in_english(api, push_app, fake_push, tmp_path):
+    """Subscribed in Arabic; a later release offers no Arabic (its catalog withdrawn): English, not nothing."""
+    subscribe(api, fake_push.subscribe("arabic"), "ar")
+    english_only, _ = languages_file(tmp_path / "languages.toml", ["en"])
+    later = create_app({"TESTING": True, "DATABASE_URL": push_app.config["SQLALCHEMY_DATABASE_URI"],
+                        "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem"), "LANGUAGES_FILE": str(english_only),
+                        "PUSH_ALLOWED_ORIGINS": fake_push.origin})
+    fake_push.deliveries.clear()
+    assert send(later) == "sent 1, removed 0, failed 0"
+    with later.app_context():
+        db.engine.dispose()
+    [delivery] = fake_push.deliveries
+    assert delivery.payload["title"] == "New information in Waymark"
+    assert delivery.payload["lang"] == "en" and delivery.payload["url"] == "/en/updates"
 
 
 def test_a_gone_subscription_is_removed(api, push_app, fake_push):
