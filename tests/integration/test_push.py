@@ -4,6 +4,7 @@ The storage tests run on SQLite and on PostgreSQL (tests/support/postgresql.py s
 """
 import datetime
 import json
+import os
 import socket
 import threading
 import time
@@ -85,6 +86,34 @@ def test_vapid_private_key_is_made_in_a_folder_that_does_not_exist_yet(tmp_path)
     assert len(app.extensions["waymark_vapid_public_key"]) == 87  # 65 bytes in base64url
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "made world-readable before"])
+def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing):
+    path = tmp_path / "new.sqlite"
+    if existing:
+        path.touch(mode=0o644)
+        os.chmod(path, 0o644)
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+                      "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
+    assert path.stat().st_mode & 0o777 == 0o600
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:", "postgresql"])
+def test_a_database_that_is_not_a_sqlite_file_makes_no_file(url, tmp_path, monkeypatch, request):
+    """An in-memory SQLite database, or PostgreSQL: nothing is written where the server runs."""
+    if url == "postgresql":
+        url = request.getfixturevalue("postgresql_url")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
+    assert app.test_client().get("/api/push/key").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
+    assert list(here.iterdir()) == []
 
 
 def test_subscribe_then_again_updates_the_language_without_a_duplicate(api, push_app, fake_push):

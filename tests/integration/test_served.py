@@ -1,6 +1,5 @@
 """Waymark as `make run` serves it (gunicorn, the Makefile's own command): slow clients, the rate limit
 across the whole server, forwarded headers, chunked bodies, and workers forked after --preload."""
-import os
 import socket
 import threading
 import time
@@ -9,9 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 import sqlalchemy
-
-from webapp import create_app
-from webapp.push import db
 
 from ..support.catalogs import languages_file
 from ..support.fake_push import FakePushService
@@ -109,19 +105,6 @@ def test_a_chunked_body_of_exactly_4_kb_is_read_not_refused(tmp_path, fake_push)
         response = requests.post(server.url + URL, data=iter([body[:2000], body[2000:]]),
                                  headers={"Content-Type": "application/json"}, timeout=30)
     assert response.status_code == 400 and "subscription" in response.json()["error"]  # read whole; refused for what it says
-
-
-@pytest.mark.parametrize("existing", [False, True], ids=["new", "made world-readable before"])
-def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing):
-    path = tmp_path / "new.sqlite"
-    if existing:
-        path.touch(mode=0o644)
-        os.chmod(path, 0o644)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
-                      "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
-    assert path.stat().st_mode & 0o777 == 0o600
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture
