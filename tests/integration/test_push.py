@@ -88,15 +88,17 @@ def test_vapid_private_key_is_made_in_a_folder_that_does_not_exist_yet(tmp_path)
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("existing", [False, True], ids=["new", "made world-readable before"])
-def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing):
+@pytest.mark.parametrize("existing, options", [(False, ""), (True, ""), (False, "?timeout=20")],
+                         ids=["new", "made world-readable before", "with options"])
+def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing, options):
     path = tmp_path / "new.sqlite"
     if existing:
         path.touch(mode=0o644)
         os.chmod(path, 0o644)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}{options}",
                       "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
     assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(file.name for file in tmp_path.iterdir()) == ["new.sqlite", "vapid.pem"]
     with app.app_context():
         db.engine.dispose()
 
