@@ -1,6 +1,7 @@
 """The database may be down; the guidance may not: pages answer, the push API says 503, nothing is lost."""
 import socket
 import threading
+import time
 
 import pytest
 import sqlalchemy
@@ -120,3 +121,40 @@ def test_with_the_database_down_pages_answer_and_the_api_says_503_until_it_is_ba
     assert stored(direct) == []
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_connection_the_database_closed_while_idle_is_not_used(database, fake_push, tmp_path):
+    """The database restarts between two requests (no request saw it go): the next one still succeeds."""
+    switch, behind_switch, direct = database
+    app = create_app({"TESTING": True, "DATABASE_URL": behind_switch, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
+                      "PUSH_ALLOWED_ORIGINS": fake_push.origin})
+    client = app.test_client()
+    switch.up()
+    subscription = fake_push.subscribe("phone")
+    assert client.post("/api/push/subscriptions", json={"subscription": subscription, "lang": "en"}).status_code == 201
+    switch.down()
+    switch.up()
+    assert client.delete("/api/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+    assert stored(direct) == []
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_database_that_takes_connections_but_never_answers_gets_a_503_within_seconds(fake_push, tmp_path):
+    """A database machine that is up but stuck: the person is told within seconds, not left waiting."""
+    def subscribe(port):
+        app = create_app({"TESTING": True, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
+                          "DATABASE_URL": f"postgresql+psycopg://waymark:waymark@127.0.0.1:{port}/waymark",
+                          "PUSH_ALLOWED_ORIGINS": fake_push.origin})  # start-up tries the database too
+        answers.append(app.test_client().post("/api/push/subscriptions",
+                                              json={"subscription": fake_push.subscribe("phone"), "lang": "en"}))
+
+    answers = []
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the kernel completes connections; nothing answers
+        started = time.monotonic()
+        request = threading.Thread(target=subscribe, args=(silent.getsockname()[1],), daemon=True)
+        request.start()
+        request.join(timeout=45)
+    assert answers, "no answer in 45 seconds"
+    assert answers[0].status_code == 503 and "database is not answering" in answers[0].get_json()["error"]
+    assert time.monotonic() - started < 30
