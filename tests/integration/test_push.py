@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from email.utils import format_datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -86,6 +87,22 @@ def test_vapid_private_key_is_made_in_a_folder_that_does_not_exist_yet(tmp_path)
     assert len(app.extensions["waymark_vapid_public_key"]) == 87  # 65 bytes in base64url
     with app.app_context():
         db.engine.dispose()
+
+
+def test_by_default_the_database_and_the_key_are_in_instance_readable_by_their_owner_only(monkeypatch):
+    """The README: with no settings, `instance/waymark.sqlite` and `instance/vapid_private.pem`, mode 0600."""
+    for name in ("WAYMARK_DATABASE_URL", "WAYMARK_VAPID_PRIVATE_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    instance = Path(__file__).resolve().parents[2] / "instance"
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        assert db.engine.url.database == str(instance / "waymark.sqlite")
+        db.engine.dispose()
+    for name in ("waymark.sqlite", "vapid_private.pem"):
+        assert (instance / name).stat().st_mode & 0o777 == 0o600
+    private = serialization.load_pem_private_key((instance / "vapid_private.pem").read_bytes(), password=None)
+    point = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    assert app.test_client().get("/api/push/key").get_json()["publicKey"] == b64url(point)
 
 
 @pytest.mark.parametrize("existing, options", [(False, ""), (True, ""), (False, "?timeout=20")],
