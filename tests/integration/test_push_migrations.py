@@ -40,7 +40,7 @@ def old_database(request, tmp_path):
     engine.dispose()
 
 
-def test_an_earlier_database_keeps_its_subscribers_and_gains_the_failure_count(old_database, tmp_path):
+def test_an_earlier_database_keeps_its_subscribers_and_gains_the_failure_count(old_database, tmp_path, monkeypatch):
     url, engine = old_database
     app = create_app({"TESTING": True, "DATABASE_URL": url, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem")})
     with engine.connect() as connection:
@@ -48,6 +48,7 @@ def test_an_earlier_database_keeps_its_subscribers_and_gains_the_failure_count(o
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert [tuple(row) for row in rows] == [("https://fcm.googleapis.com/fcm/send/kept", "ar", 0, None)]
     assert version == "0002"
+    monkeypatch.chdir(tmp_path)  # `flask db upgrade` by hand, from wherever the operator is
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context():
