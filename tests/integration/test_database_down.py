@@ -92,10 +92,14 @@ def stored(url):
         engine.dispose()
 
 
-def test_with_the_database_down_pages_answer_and_the_api_says_503_until_it_is_back(database, fake_push, tmp_path):
+def test_with_the_database_down_pages_answer_and_the_api_says_503_until_it_is_back(database, fake_push, tmp_path, caplog):
     switch, behind_switch, direct = database
     app = create_app({"TESTING": True, "DATABASE_URL": behind_switch, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
                       "PUSH_ALLOWED_ORIGINS": fake_push.origin})  # start-up does not wait for the database
+    # The operator's log says what is wrong, and why, in one line.
+    [warning] = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert warning.startswith("The database does not answer (") and "Connection refused" in warning, warning
+    assert warning.endswith("); the push API says 503 until it does."), warning
     client = app.test_client()
     assert client.get("/en/get-help").status_code == 200
     assert client.get("/ar/lite/").status_code == 200
