@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy
 from cryptography.hazmat.primitives import serialization
 from flask_babel import force_locale, gettext
 
@@ -133,6 +134,18 @@ def test_a_database_that_is_not_a_sqlite_file_makes_no_file(url, tmp_path, monke
     with app.app_context():
         db.engine.dispose()
     assert list(here.iterdir()) == []
+
+
+def test_the_schema_is_brought_up_to_date_at_start_up_not_at_every_request(api, push_app, fake_push):
+    statements = []
+    with push_app.app_context():
+        sqlalchemy.event.listen(db.engine, "before_cursor_execute",
+                                lambda connection, cursor, statement, *rest: statements.append(statement))
+    subscription = fake_push.subscribe("reader")
+    assert subscribe(api, subscription).status_code == 201
+    assert api.delete("/api/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+    assert statements, "the listener saw nothing"
+    assert not [statement for statement in statements if "alembic_version" in statement]
 
 
 def test_subscribe_then_again_updates_the_language_without_a_duplicate(api, push_app, fake_push):
