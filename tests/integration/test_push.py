@@ -3,6 +3,7 @@
 The storage tests run on SQLite and on PostgreSQL (tests/support/postgresql.py starts one, or fails).
 """
 import datetime
+import io
 import json
 import os
 import socket
@@ -219,6 +220,22 @@ def test_a_body_over_4_kb_gets_413_and_changes_nothing(api, push_app, fake_push)
     assert response.status_code == 413
     assert "4 KB" in response.get_json()["error"]
     assert rows(push_app) == []
+
+
+@pytest.mark.parametrize("size, status", [(4096, 201), (4097, 413)])
+def test_a_chunked_body_with_no_length_is_read_up_to_4_kb_and_refused_past_it(api, push_app, fake_push, size, status):
+    """Sent without Content-Length (chunked, as a proxy may pass it on): the same 4 KB limit, no more, no less."""
+    subscription = fake_push.subscribe("chunked")
+    body = json.dumps({"subscription": subscription, "lang": "en", "pad": ""}).encode()
+    body = body[:-2] + b"x" * (size - len(body)) + body[-2:]
+    assert len(body) == size
+    response = api.post("/api/push/subscriptions", input_stream=io.BytesIO(body), content_type="application/json",
+                        headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert rows(push_app) == ([(subscription["endpoint"], subscription["keys"]["p256dh"], subscription["keys"]["auth"], "en")]
+                              if status == 201 else [])
+    if status == 413:
+        assert "4 KB" in response.get_json()["error"]
 
 
 def test_delete_needs_an_endpoint(api):
