@@ -145,3 +145,16 @@ def test_an_address_no_parser_can_read_is_refused_and_the_answer_says_so(endpoin
 def test_plain_http_is_refused_for_a_named_service_off_this_machine_even_when_listed():
     # The setting may name an http origin on loopback only (tests): anything else goes over https.
     assert endpoint_problem("http://push.example.net/x", parse_origins("http://push.example.net"))
+
+
+@pytest.mark.parametrize("setting", [
+    ["https://fcm.googleapis.com", "https://web.push.apple.com", "https://push.example.box"],  # a list, in Python
+    " https://fcm.googleapis.com/ , https://web.push.apple.com/,https://push.example.box/ ",  # spaces, slashes
+    "HTTPS://FCM.GOOGLEAPIS.COM,HTTPS://WEB.PUSH.APPLE.COM,HTTPS://PUSH.EXAMPLE.BOX",  # capitals
+], ids=["list", "spaces and slashes", "capitals"])
+def test_the_allowed_origins_may_be_set_as_a_list_or_as_text_with_spaces_slashes_or_capitals(setting):
+    origins = parse_origins(setting)
+    assert endpoint_problem("https://fcm.googleapis.com/fcm/send/x", origins) is None
+    assert endpoint_problem("https://web.push.apple.com/QGuQyavXutnMH", origins) is None
+    assert endpoint_problem("https://push.example.box/w/1", origins) is None
+    assert endpoint_problem("https://updates.push.services.mozilla.com/wpush/v2/x", origins)  # not listed
