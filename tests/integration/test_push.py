@@ -107,17 +107,18 @@ def test_by_default_the_database_and_the_key_are_in_instance_readable_by_their_o
     assert app.test_client().get("/api/push/key").get_json()["publicKey"] == b64url(point)
 
 
-@pytest.mark.parametrize("existing, options", [(False, ""), (True, ""), (False, "?timeout=20")],
-                         ids=["new", "made world-readable before", "with options"])
-def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing, options):
-    path = tmp_path / "new.sqlite"
+@pytest.mark.parametrize("existing, options, folder", [(False, "", ""), (True, "", ""), (False, "?timeout=20", ""),
+                                                     (False, "", "not/made/yet")],
+                         ids=["new", "made world-readable before", "with options", "in a folder not made yet"])
+def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path, existing, options, folder):
+    path = tmp_path / folder / "new.sqlite"
     if existing:
         path.touch(mode=0o644)
         os.chmod(path, 0o644)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}{options}",
                       "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "vapid.pem")})
     assert path.stat().st_mode & 0o777 == 0o600
-    assert sorted(file.name for file in tmp_path.iterdir()) == ["new.sqlite", "vapid.pem"]
+    assert sorted(file.name for file in path.parent.iterdir()) == (["new.sqlite"] if folder else ["new.sqlite", "vapid.pem"])
     with app.app_context():
         db.engine.dispose()
 
@@ -156,6 +157,27 @@ def test_subscribe_then_again_updates_the_language_without_a_duplicate(api, push
     again = subscribe(api, subscription, "ar")
     assert again.status_code == 200
     assert [row[3] for row in rows(push_app)] == ["ar"]
+
+
+def test_a_subscription_made_again_with_new_keys_gets_its_notices_with_the_new_keys(api, push_app, fake_push):
+    """The browser made new keys for the same endpoint: the old ones must not be used, or the phone cannot read it."""
+    fake_push.deliveries.clear()
+    assert subscribe(api, fake_push.subscribe("renewed")).status_code == 201
+    assert subscribe(api, fake_push.subscribe("renewed")).status_code == 200  # same endpoint, new keys
+    assert send(push_app) == "sent 1, removed 0, failed 0"
+    assert fake_push.problems == [] and [delivery.name for delivery in fake_push.deliveries] == ["renewed"]
+
+
+def test_subscribing_again_clears_the_failures_counted_against_it(api, push_app, fake_push):
+    """The browser is there and subscribing: earlier failed sends must not count towards dropping it."""
+    subscription = fake_push.subscribe("back")
+    subscribe(api, subscription)
+    fake_push.script("back", 400)
+    assert send(push_app) == "sent 0, removed 0, failed 1"
+    assert subscribe(api, subscription).status_code == 200
+    with push_app.app_context():
+        row = db.session.execute(db.select(Subscription)).scalar_one()
+        assert (row.failures, row.first_failure_at) == (0, None)
 
 
 def test_unsubscribe_forgets_it(api, push_app, fake_push):
