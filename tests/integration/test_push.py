@@ -58,6 +58,12 @@ def subscribe(api, subscription, lang="en"):
     return api.post("/api/push/subscriptions", json={"subscription": subscription, "lang": lang})
 
 
+def public_key_in(pem_file):
+    """The public key, as browsers are given it, of the private key in a PEM file."""
+    private = serialization.load_pem_private_key(pem_file.read_bytes(), password=None)
+    return b64url(private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+
+
 # --- The API --------------------------------------------------------------------------------------
 
 
@@ -71,9 +77,7 @@ def test_vapid_private_key_is_made_once_and_readable_by_its_owner_only(push_app,
     path = tmp_path / "vapid.pem"
     assert path.stat().st_mode & 0o777 == 0o600
     # The key browsers are given is the one whose private half is in the configured file.
-    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    point = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    assert push_app.test_client().get("/api/push/key").get_json()["publicKey"] == b64url(point)
+    assert push_app.test_client().get("/api/push/key").get_json()["publicKey"] == public_key_in(path)
     again = create_app({"TESTING": True, "DATABASE_URL": push_app.config["SQLALCHEMY_DATABASE_URI"],
                         "VAPID_PRIVATE_KEY_FILE": str(path)})
     assert again.extensions["waymark_vapid_public_key"] == push_app.extensions["waymark_vapid_public_key"]
@@ -102,9 +106,7 @@ def test_by_default_the_database_and_the_key_are_in_instance_readable_by_their_o
         db.engine.dispose()
     for name in ("waymark.sqlite", "vapid_private.pem"):
         assert (instance / name).stat().st_mode & 0o777 == 0o600
-    private = serialization.load_pem_private_key((instance / "vapid_private.pem").read_bytes(), password=None)
-    point = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    assert app.test_client().get("/api/push/key").get_json()["publicKey"] == b64url(point)
+    assert app.test_client().get("/api/push/key").get_json()["publicKey"] == public_key_in(instance / "vapid_private.pem")
 
 
 @pytest.mark.parametrize("existing, options, folder", [(False, "", ""), (True, "", ""), (False, "?timeout=20", ""),
