@@ -83,6 +83,11 @@ def database():
             switch.down()
 
 
+def waymark(database_url, fake_push, tmp_path):
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
+                       "PUSH_ALLOWED_ORIGINS": fake_push.origin})
+
+
 def stored(url):
     engine = sqlalchemy.create_engine(url)
     try:
@@ -94,8 +99,7 @@ def stored(url):
 
 def test_with_the_database_down_pages_answer_and_the_api_says_503_until_it_is_back(database, fake_push, tmp_path, caplog):
     switch, behind_switch, direct = database
-    app = create_app({"TESTING": True, "DATABASE_URL": behind_switch, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
-                      "PUSH_ALLOWED_ORIGINS": fake_push.origin})  # start-up does not wait for the database
+    app = waymark(behind_switch, fake_push, tmp_path)  # start-up does not wait for the database
     # The operator's log says what is wrong, and why, in one line.
     [warning] = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
     assert warning.startswith("The database does not answer (") and "Connection refused" in warning, warning
@@ -130,8 +134,7 @@ def test_with_the_database_down_pages_answer_and_the_api_says_503_until_it_is_ba
 def test_a_connection_the_database_closed_while_idle_is_not_used(database, fake_push, tmp_path):
     """The database restarts between two requests (no request saw it go): the next one still succeeds."""
     switch, behind_switch, direct = database
-    app = create_app({"TESTING": True, "DATABASE_URL": behind_switch, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
-                      "PUSH_ALLOWED_ORIGINS": fake_push.origin})
+    app = waymark(behind_switch, fake_push, tmp_path)
     client = app.test_client()
     switch.up()
     subscription = fake_push.subscribe("phone")
@@ -147,9 +150,8 @@ def test_a_connection_the_database_closed_while_idle_is_not_used(database, fake_
 def test_a_database_that_takes_connections_but_never_answers_gets_a_503_within_seconds(fake_push, tmp_path):
     """A database machine that is up but stuck: the person is told within seconds, not left waiting."""
     def subscribe(port):
-        app = create_app({"TESTING": True, "VAPID_PRIVATE_KEY_FILE": str(tmp_path / "v.pem"),
-                          "DATABASE_URL": f"postgresql+psycopg://waymark:waymark@127.0.0.1:{port}/waymark",
-                          "PUSH_ALLOWED_ORIGINS": fake_push.origin})  # start-up tries the database too
+        app = waymark(f"postgresql+psycopg://waymark:waymark@127.0.0.1:{port}/waymark", fake_push,
+                      tmp_path)  # start-up tries the database too
         answers.append(app.test_client().post("/api/push/subscriptions",
                                               json={"subscription": fake_push.subscribe("phone"), "lang": "en"}))
 
